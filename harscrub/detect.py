@@ -51,7 +51,15 @@ def _base64_credentials(secret: str) -> bool:
     return ":" in text and text.isprintable()
 
 
-VALIDATORS: dict[str, Callable[[str], bool]] = {"base64-credentials": _base64_credentials}
+_CODE = re2.compile(r"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|true|false|null|none|undefined|this|new|void|function|string|text|include|omit|same-origin)$")
+
+
+def _not_code(secret: str) -> bool:
+    """Script values that are code, not data: ``t.token``, ``undefined``, ``"text"``."""
+    return _CODE.match(secret.lower() if secret.isalpha() else secret) is None
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {"base64-credentials": _base64_credentials, "not-code": _not_code}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +69,25 @@ class Detection:
     rule: Rule
     start: int
     end: int
+
+
+def detect(rule: Rule, text: str) -> list[Detection]:
+    """Every secret one value rule finds in ``text``, after its entropy and validator checks."""
+    group = rule.secret_group
+    found = []
+    for m in rule.compiled.finditer(text):
+        start, end = m.span(group)
+        if start < 0 or end <= start:
+            continue
+        secret = text[start:end]
+        if is_placeholder_only(secret):
+            continue
+        if rule.min_entropy and entropy(secret) < rule.min_entropy:
+            continue
+        if rule.validate and not VALIDATORS[rule.validate](secret):
+            continue
+        found.append(Detection(rule, start, end))
+    return found
 
 
 class ValueDetector:
@@ -87,22 +114,7 @@ class ValueDetector:
         hits = rset.Match(text)
         if not hits:
             return []
-        found: list[Detection] = []
-        for index in hits:
-            rule = members[index]
-            group = rule.secret_group
-            for m in rule.compiled.finditer(text):
-                start, end = m.span(group)
-                if start < 0 or end <= start:
-                    continue
-                secret = text[start:end]
-                if is_placeholder_only(secret):
-                    continue
-                if rule.min_entropy and entropy(secret) < rule.min_entropy:
-                    continue
-                if rule.validate and not VALIDATORS[rule.validate](secret):
-                    continue
-                found.append(Detection(rule, start, end))
+        found = [d for index in hits for d in detect(members[index], text)]
         if len(found) > 1:
             found.sort(key=lambda d: (d.start, d.start - d.end, d.rule.priority))
             kept: list[Detection] = []

@@ -10,6 +10,7 @@ Events, in document order:
 
 - ``Member(key, value, top=False)``: a member of ``log`` other than ``entries`` (or, with
   ``top=True``, a member of the root object other than ``log``)
+- ``LogStart()`` / ``LogEnd()``: around the members of ``log``
 - ``EntriesStart()`` / ``EntriesEnd()``: around the entries array
 - ``RawEntry(index, raw, offset)``: one entry's exact bytes and their byte offset
 """
@@ -53,6 +54,16 @@ class RawEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class LogStart:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class LogEnd:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class EntriesStart:
     pass
 
@@ -62,7 +73,7 @@ class EntriesEnd:
     pass
 
 
-Event = Member | RawEntry | EntriesStart | EntriesEnd
+Event = Member | RawEntry | LogStart | LogEnd | EntriesStart | EntriesEnd
 
 
 def _reject_constant(name: str) -> Any:
@@ -254,6 +265,7 @@ class HarReader:
         if self._peek() != 0x7B:
             raise self._error("not a HAR: 'log' is not an object")
         self._pos += 1
+        yield LogStart()
         seen_entries = False
         if self._peek() == 0x7D:
             self._pos += 1
@@ -269,6 +281,7 @@ class HarReader:
                     break
         if not seen_entries:
             raise self._error("not a HAR: 'log.entries' is missing")
+        yield LogEnd()
 
     def _entries(self) -> Iterator[Event]:
         if self._peek() != 0x5B:

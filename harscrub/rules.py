@@ -34,10 +34,11 @@ NAME_PLACES = ("header", "cookie", "param")
 VALUE_PLACES = ("text", "url")
 STRATEGIES = ("whole", "keep-scheme", "cookie-header", "set-cookie")
 # Checks a regex cannot express, applied to a candidate secret; named in rule files.
-VALIDATORS = ("base64-credentials",)
+VALIDATORS = ("base64-credentials", "not-code")
 
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20
+_RE2_OPTIONS.log_errors = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,190 @@
+"""The redactor: turns detections into placeholders and records each one.
+
+One :class:`Redactor` lives for one run. It owns what must be the same everywhere in a run
+(the fingerprint key, the JWT policy, the secrets seen so far) and exposes three verbs the
+walker and the format handlers use:
+
+- :meth:`Redactor.secret`: replace a whole value known to be a secret;
+- :meth:`Redactor.named`: a ``name = value`` pair (header, parameter, JSON member);
+- :meth:`Redactor.text`: any string: sniff its format (URL, JSON, base64 text) and redact
+  what the value rules find in it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any, Callable, Literal
+
+import re2
+
+from . import bodies, strategies, urls
+from .detect import NameDetector, ValueDetector, is_placeholder_only
+from .findings import Finding
+from .fingerprint import Fingerprinter, mask, placeholder
+from .rules import Rule, RuleSet
+
+JwtMode = Literal["drop", "strip-signature"]
+#: Formats nest (a URL in a JSON string in a form field …); deeper than this, only shapes.
+MAX_FORMAT_DEPTH = 6
+_BASE64_TEXT = re2.compile(r"^(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+_JWT_PARTS = re2.compile(r"^(eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.)")
+
+
+def _escape_pointer(part: str | int) -> str:
+    return str(part).replace("~", "~0").replace("/", "~1")
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The place of a string in the document: entry index, JSON path, and what it is."""
+
+    entry: int | None
+    path: tuple[str | int, ...]
+    detail: str = ""
+
+    @property
+    def pointer(self) -> str:
+        return "".join("/" + _escape_pointer(p) for p in self.path)
+
+    def at(self, *parts: str | int, detail: str | None = None) -> "Where":
+        return Where(self.entry, self.path + parts, self.detail if detail is None else detail)
+
+    def sub(self, detail: str) -> "Where":
+        """The same string, a finer place inside it (a parameter of a URL, a JSON member)."""
+        return Where(self.entry, self.path, f"{self.detail} › {detail}" if self.detail else detail)
+
+
+FindingHook = Callable[[Finding, str], None]
+
+
+class Redactor:
+    """Per-run redaction state and the verbs that apply rules to values."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        *,
+        fingerprint: Fingerprinter | None = None,
+        jwt_mode: JwtMode = "drop",
+        allow: frozenset[str] = frozenset(),
+        on_finding: Callable[[Finding], None] | None = None,
+        inspect_secret: FindingHook | None = None,
+    ) -> None:
+        self.rules = rules
+        self.values = ValueDetector(rules.value_rules)
+        self.names = NameDetector(rules)
+        self.fingerprint = fingerprint or Fingerprinter()
+        self.jwt_mode = jwt_mode
+        self.allow = allow
+        self._on_finding = on_finding
+        self._inspect = inspect_secret
+        #: Every secret redacted in this run -> (rule id, fingerprint), for the sweep pass.
+        self.known: dict[str, tuple[str, str]] = {}
+        #: How many values were replaced so far: lets a format handler tell if it changed anything.
+        self.redactions = 0
+        self._depth = 0
+
+    # -- the one place a secret becomes a placeholder -------------------------------------------
+    def secret(self, value: str, rule: Rule, where: Where) -> str:
+        """Record ``value`` as a secret found by ``rule`` at ``where``; return its replacement."""
+        if not value or value in self.allow or is_placeholder_only(value):
+            return value
+        if rule.match == "name":
+            rule = self.values.classify(value) or rule
+        fp = self.fingerprint(value)
+        finding = Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            entry=where.entry,
+            pointer=where.pointer,
+            detail=where.detail,
+            fingerprint=fp,
+            preview=mask(value),
+            length=len(value),
+        )
+        if self._inspect is not None:
+            self._inspect(finding, value)
+        if self._on_finding is not None:
+            self._on_finding(finding)
+        self.known.setdefault(value, (rule.id, fp))
+        self.redactions += 1
+        if rule.id == "jwt" and self.jwt_mode == "strip-signature":
+            m = _JWT_PARTS.search(value)
+            if m:
+                return m.group(1) + placeholder(rule.id, fp)
+        return placeholder(rule.id, fp)
+
+    def remember(self, value: str, rule: Rule) -> None:
+        """A secret derived from another (the password inside Basic credentials): swept, not reported."""
+        if value and value not in self.allow and not is_placeholder_only(value):
+            self.known.setdefault(value, (rule.id, self.fingerprint(value)))
+
+    # -- verbs ----------------------------------------------------------------------------------
+    def shapes(self, text: str, where: Where, place: str = "text") -> str:
+        """Redact every secret shape the value rules find in ``text``."""
+        found = self.values.find(text, place)
+        if not found:
+            return text
+        out: list[str] = []
+        last = 0
+        for d in found:
+            out.append(text[last : d.start])
+            out.append(self.secret(text[d.start : d.end], d.rule, where))
+            last = d.end
+        out.append(text[last:])
+        return "".join(out)
+
+    def named(self, name: Any, value: Any, where: Where, place: str = "param", shape_place: str = "text") -> Any:
+        """A value under a name: the name may make it a secret; otherwise scan the value."""
+        rule = self.names.classify(name, place) if isinstance(name, str) else None
+        if rule is not None:
+            return strategies.apply(self, rule, value, where)
+        if isinstance(value, str):
+            return self.text(value, where, shape_place)
+        return self.any(value, where)
+
+    def text(self, text: str, where: Where, place: str = "text") -> str:
+        """Any string: route it to the handler of the format it is in, then scan its shapes."""
+        if len(text) < 3 or self._depth >= MAX_FORMAT_DEPTH:
+            return self.shapes(text, where, place)
+        self._depth += 1
+        try:
+            head = text.lstrip()[:1]
+            if head in ("{", "["):
+                redacted = bodies.redact_json_text(self, text, where)
+                if redacted is not None:
+                    return redacted
+            elif urls.looks_like_url(text):
+                return urls.redact_url(self, text, where)
+            elif len(text) >= 24 and _BASE64_TEXT.match(text):
+                decoded = _b64_text(text)
+                if decoded is not None:
+                    inner = self.text(decoded, where.sub("base64"))
+                    if inner != decoded:
+                        return base64.b64encode(inner.encode("utf-8")).decode("ascii")
+            return self.shapes(urls.redact_embedded(self, text, where), where, place)
+        finally:
+            self._depth -= 1
+
+    def any(self, value: Any, where: Where) -> Any:
+        """Fail closed on types: strings are scanned, containers walked, numbers kept."""
+        if isinstance(value, str):
+            return self.text(value, where)
+        if isinstance(value, dict):
+            return {k: self.named(k, v, where.at(k), "param") for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.any(v, where.at(i)) for i, v in enumerate(value)]
+        return value
+
+
+def _b64_text(text: str) -> str | None:
+    """The text inside a base64 string, if it is printable UTF-8 (not an image)."""
+    try:
+        decoded = base64.b64decode(text, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if not decoded or sum(1 for c in decoded[:512] if not c.isprintable() and c not in "\r\n\t") > 2:
+        return None
+    return decoded

@@ -1,0 +1,135 @@
+"""The sanitize pipeline: stream in, walk each entry, redact, record, stream out — twice.
+
+Pass 1 reads the input once, redacts every entry and spools the result to a temporary file,
+collecting each secret it found. Pass 2 reads the spool and sweeps every known secret from
+every place it appears again (an entry copied without parsing when a byte-level test shows it
+holds none), writes the final document and appends the ``log._harscrub`` marker. Neither pass
+holds more than one entry in memory; the input is read once, so stdin gets both passes too.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from typing import Any, BinaryIO, Callable
+
+from . import marker
+from .errors import InvalidHarError
+from .findings import Finding, Report
+from .fingerprint import Fingerprinter
+from .policy import Policy
+from .reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry, decode_json
+from .redact import Redactor, Where
+from .sweep import Sweeper
+from .walk import walk_entry, walk_member
+from .writer import HarWriter, dump
+
+Progress = Callable[[int], None]
+
+
+def _first_pass(
+    src: BinaryIO, spool: BinaryIO, r: Redactor, policy: Policy, progress: Progress | None
+) -> tuple[int, Any]:
+    """Redact every entry and member into ``spool``; returns entry count and any old marker."""
+    writer = HarWriter(spool)
+    previous_marker = None
+    reader = HarReader(src, max_entry_bytes=policy.max_entry_bytes)
+    for event in reader:
+        if isinstance(event, RawEntry):
+            entry = decode_json(event.raw, offset=event.offset, entry=event.index)
+            if not isinstance(entry, dict):
+                raise InvalidHarError("entry is not an object", offset=event.offset, entry=event.index)
+            writer.entry(dump(walk_entry(r, entry, event.index)))
+            if progress is not None:
+                progress(event.offset + len(event.raw))
+        elif isinstance(event, Member):
+            if event.top:
+                writer.top_member(event.key, r.named(event.key, event.value, Where(None, (event.key,))))
+            elif event.key == marker.KEY:
+                previous_marker = event.value
+            else:
+                writer.member(event.key, walk_member(r, event.key, event.value))
+        elif isinstance(event, LogStart):
+            writer.begin_log()
+        elif isinstance(event, EntriesStart):
+            writer.begin_entries()
+        elif isinstance(event, EntriesEnd):
+            writer.end_entries()
+        elif isinstance(event, LogEnd):
+            writer.end_log()
+    writer.close()
+    return reader.entries, previous_marker
+
+
+def _second_pass(
+    spool: BinaryIO, dst: BinaryIO, r: Redactor, report: Report, policy: Policy, entries: int, previous_marker: Any
+) -> None:
+    """Sweep known secrets from the spooled document and write it out with the marker."""
+    sweeper = Sweeper(r.known, r.rules)
+    writer = HarWriter(dst)
+    digest = marker.EntryDigest()
+    swept: list[Finding] = []
+    for event in HarReader(spool, max_entry_bytes=max(policy.max_entry_bytes * 4, 1 << 30)):
+        if isinstance(event, RawEntry):
+            raw = event.raw
+            if sweeper.may_hold(raw):
+                where = Where(event.index, ("log", "entries", event.index))
+                raw = dump(sweeper.value(decode_json(raw), where, swept))
+            digest.add(raw)
+            writer.entry(raw)
+        elif isinstance(event, Member):
+            value = sweeper.value(event.value, Where(None, ("log", event.key)), swept)
+            (writer.top_member if event.top else writer.member)(event.key, value)
+        elif isinstance(event, LogStart):
+            writer.begin_log()
+        elif isinstance(event, EntriesStart):
+            writer.begin_entries()
+        elif isinstance(event, EntriesEnd):
+            writer.end_entries()
+        elif isinstance(event, LogEnd):
+            for finding in swept:
+                report.add(finding)
+            counts = Counter(f.rule for f in report.findings)
+            writer.member(
+                marker.KEY,
+                marker.build(
+                    rules_digest=r.rules.digest,
+                    jwt_mode=r.jwt_mode,
+                    counts=dict(counts),
+                    entries=entries,
+                    digest=digest.hexdigest(),
+                    previous=previous_marker,
+                ),
+            )
+            writer.end_log()
+    writer.close()
+
+
+def sanitize_stream(
+    src: BinaryIO,
+    dst: BinaryIO,
+    policy: Policy | None = None,
+    *,
+    source_name: str = "",
+    progress: Progress | None = None,
+) -> Report:
+    """Sanitize the HAR read from ``src`` (UTF-8 JSON bytes) into ``dst``; return the report.
+
+    Nothing is written to ``dst`` unless the whole input was read and redacted: pass 1 works
+    into a private temporary file, so a bad entry halfway through raises before any output.
+    """
+    policy = policy or Policy()
+    report = Report(source=source_name, passes=2)
+    r = Redactor(
+        policy.rules,
+        fingerprint=Fingerprinter(policy.key),
+        jwt_mode=policy.jwt_mode,
+        allow=policy.allow,
+        on_finding=report.add,
+    )
+    with tempfile.TemporaryFile(prefix="harscrub-") as spool:
+        entries, previous_marker = _first_pass(src, spool, r, policy, progress)
+        spool.seek(0)
+        report.entries = entries
+        _second_pass(spool, dst, r, report, policy, entries, previous_marker)
+    return report

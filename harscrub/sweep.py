@@ -1,0 +1,111 @@
+"""The sweep: every secret found anywhere is removed everywhere else it appears.
+
+Detection is contextual (a password is found by its field name), but once a value is known
+to be secret, every other copy of it must go too: in free text where no rule fires, in a
+``Referer``, in a body echoed back, URL-encoded, JSON-escaped, HTML-escaped or base64'd. The
+sweep runs after detection over the whole output (the second pass), with a byte-level
+prefilter so that entries holding no known secret are copied without being parsed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, quote_plus
+
+import re2
+
+from .fingerprint import mask, placeholder
+from .findings import Finding
+from .rules import RuleSet
+
+if TYPE_CHECKING:
+    from .redact import Where
+
+#: Shorter secrets are only removed where a rule found them: a six-character password swept
+#: from the whole file would also erase every unrelated word that happens to equal it.
+MIN_SWEEP_LENGTH = 6
+
+_OPTIONS = re2.Options()
+_OPTIONS.max_mem = 256 << 20
+_OPTIONS.log_errors = False
+
+
+def _base64_cores(secret: bytes) -> set[str]:
+    """The part of ``base64(x + secret + y)`` that does not depend on x and y, for 3 alignments."""
+    cores = set()
+    for shift in range(3):
+        encoded = base64.b64encode(b"\0" * shift + secret).decode("ascii")
+        start = 4 if shift else 0  # the first quantum mixes in the alignment bytes
+        usable = (len(b"\0" * shift + secret) // 3) * 4  # drop the trailing partial quantum
+        core = encoded[start:usable]
+        if len(core) >= 12:
+            cores.add(core)
+            cores.add(core.replace("+", "-").replace("/", "_"))
+    return cores
+
+
+def encodings(secret: str) -> set[str]:
+    """Every form in which ``secret`` may appear inside a HAR's strings."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), quote(secret, safe="/:"), html.escape(secret)}
+    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    forms.add(json.dumps(secret)[1:-1])
+    forms |= {f.lower() for f in forms if "%" in f}
+    if len(secret) >= 9:
+        forms |= _base64_cores(secret.encode("utf-8", "surrogatepass"))
+    return {f for f in forms if len(f) >= MIN_SWEEP_LENGTH}
+
+
+class Sweeper:
+    """Finds and replaces every known secret, in all its encodings, in strings and bytes."""
+
+    def __init__(self, known: dict[str, tuple[str, str]], rules: RuleSet) -> None:
+        self._replacement: dict[str, tuple[str, str, str, str]] = {}
+        for secret, (rule_id, fp) in sorted(known.items(), key=lambda kv: -len(kv[0])):
+            if len(secret) < MIN_SWEEP_LENGTH:
+                continue
+            severity = rules.by_id(rule_id).severity
+            for form in encodings(secret):
+                # The longest secret wins an encoding two secrets share.
+                self._replacement.setdefault(form, (rule_id, fp, mask(secret), severity))
+        forms = sorted(self._replacement, key=len, reverse=True)
+        self.active = bool(forms)
+        if not forms:
+            return
+        self._text = re2.compile("|".join(re2.escape(f) for f in forms), options=_OPTIONS)
+        in_json = {json.dumps(f, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass") for f in forms}
+        self._bytes = re2.compile(b"|".join(re2.escape(b) for b in sorted(in_json, key=len, reverse=True)), options=_OPTIONS)
+
+    def may_hold(self, raw: bytes) -> bool:
+        """Cheap test on serialised JSON: False means no known secret is in there."""
+        return self.active and self._bytes.search(raw) is not None
+
+    def text(self, text: str, where: "Where", found: list[Finding]) -> str:
+        if not self.active or len(text) < MIN_SWEEP_LENGTH:
+            return text
+
+        def swap(m: Any) -> str:
+            rule_id, fp, preview, severity = self._replacement[m.group(0)]
+            found.append(
+                Finding(rule_id, severity, where.entry, where.pointer, where.detail or "repeat occurrence",
+                        fp, preview, len(m.group(0)), repeat=True)
+            )
+            return placeholder(rule_id, fp)
+
+        return str(self._text.sub(swap, text))
+
+    def value(self, value: Any, where: "Where", found: list[Finding]) -> Any:
+        """Sweep every string (keys included) of a decoded JSON value."""
+        if isinstance(value, str):
+            return self.text(value, where, found)
+        if isinstance(value, dict):
+            return {
+                (self.text(k, where, found) if isinstance(k, str) else k): self.value(v, where.at(k), found)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [self.value(v, where.at(i), found) for i, v in enumerate(value)]
+        return value
+
