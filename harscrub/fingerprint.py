@@ -24,15 +24,16 @@ class Fingerprinter:
     def __init__(self, key: bytes | None = None) -> None:
         self._key = key if key else os.urandom(32)
 
-    @classmethod
-    def from_key_file(cls, path: Path) -> "Fingerprinter":
+    @staticmethod
+    def read_key(path: Path) -> bytes:
+        """The key in ``path`` (at least 16 bytes); errors say which file, never its content."""
         try:
             key = Path(path).read_bytes().strip()
         except OSError as exc:
             raise HarscrubError(f"cannot read key file {path}: {exc.strerror}") from None
         if len(key) < 16:
             raise HarscrubError(f"key file {path} holds fewer than 16 bytes")
-        return cls(key)
+        return key
 
     def __call__(self, secret: str) -> str:
         digest = hmac.new(self._key, secret.encode("utf-8", "surrogatepass"), hashlib.sha256)

@@ -9,17 +9,23 @@ holds more than one entry in memory; the input is read once, so stdin gets both 
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import sys
 import tempfile
 from collections import Counter
+from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
 from . import marker
-from .errors import InvalidHarError
+from .atomic import atomic_output
+from .errors import InvalidHarError, OutputError
 from .findings import Finding, Report
 from .fingerprint import Fingerprinter
 from .policy import Policy
 from .reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry, decode_json
 from .redact import Redactor, Where
+from .source import open_input
 from .sweep import Sweeper
 from .walk import walk_entry, walk_member
 from .writer import HarWriter, dump
@@ -133,3 +139,50 @@ def sanitize_stream(
         report.entries = entries
         _second_pass(spool, dst, r, report, policy, entries, previous_marker)
     return report
+
+
+def default_output(src: Path) -> Path:
+    """``capture.har`` -> ``capture.scrubbed.har`` (``.har.gz`` and ``.json`` alike)."""
+    name = src.name
+    for suffix in (".har.gz", ".har.json", ".har", ".json", ".gz"):
+        if name.lower().endswith(suffix):
+            return src.with_name(name[: -len(suffix)] + ".scrubbed.har")
+    return src.with_name(name + ".scrubbed.har")
+
+
+def sanitize_file(
+    src: str | Path,
+    dst: str | Path | None = None,
+    policy: Policy | None = None,
+    *,
+    in_place: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Sanitize a HAR file (or ``-`` for stdin) into ``dst`` (or ``-`` for stdout), atomically.
+
+    ``dst`` defaults to ``NAME.scrubbed.har`` beside the input. Writing over the input needs
+    ``in_place=True``; even then the input is only replaced once the new file is complete.
+    """
+    policy = policy or Policy()
+    src_is_stdin = str(src) == "-"
+    if dst is None:
+        if src_is_stdin:
+            dst = "-"
+        else:
+            dst = Path(src) if in_place else default_output(Path(src))
+    if not src_is_stdin and str(dst) != "-":
+        same = Path(dst).resolve() == Path(src).resolve()
+        if same and not in_place:
+            raise OutputError(f"refusing to overwrite the input {src}; use --in-place to replace it")
+    source_name = "<stdin>" if src_is_stdin else str(src)
+    with contextlib.closing(open_input(src, max_bytes=policy.max_input_bytes)) as stream:
+        if str(dst) == "-":
+            with tempfile.TemporaryFile(prefix="harscrub-out-") as staged:
+                report = sanitize_stream(stream, staged, policy, source_name=source_name, progress=progress)
+                staged.seek(0)
+                shutil.copyfileobj(staged, sys.stdout.buffer, 1 << 20)
+                sys.stdout.buffer.flush()
+            return report
+        mode_from = None if src_is_stdin else Path(src)
+        with atomic_output(Path(dst), mode_from=mode_from) as out:
+            return sanitize_stream(stream, out, policy, source_name=source_name, progress=progress)

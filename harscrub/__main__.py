@@ -1,0 +1,3 @@
+from harscrub.cli import main
+
+main()
