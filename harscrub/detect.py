@@ -24,7 +24,8 @@ from .rules import Rule, RuleSet
 MIN_SECRET_TEXT = 8
 
 #: Placeholders written by harscrub; never redacted again (sanitizing twice changes nothing).
-PLACEHOLDER = re2.compile(r"\[REDACTED(?::[a-z0-9.-]{1,64}:[0-9a-f]{6,16})?\]")
+#: A JWT whose signature was replaced (``--jwt strip-signature``) counts as a placeholder too.
+PLACEHOLDER = re2.compile(r"(?:eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.)?\[REDACTED(?::[a-z0-9.-]{1,64}:[0-9a-f]{6,16})?\]")
 
 
 def is_placeholder_only(value: str) -> bool:
