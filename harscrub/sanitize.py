@@ -118,11 +118,14 @@ def sanitize_stream(
     *,
     source_name: str = "",
     progress: Progress | None = None,
+    spool: BinaryIO | None = None,
 ) -> Report:
     """Sanitize the HAR read from ``src`` (UTF-8 JSON bytes) into ``dst``; return the report.
 
     Nothing is written to ``dst`` unless the whole input was read and redacted: pass 1 works
     into a private temporary file, so a bad entry halfway through raises before any output.
+    ``spool`` replaces that file (an empty ``io.BytesIO()`` keeps the redacted-but-unswept
+    document in memory, for callers that must never touch the disk, like ``harscrub serve``).
     """
     policy = policy or Policy()
     report = Report(source=source_name, passes=2)
@@ -133,11 +136,12 @@ def sanitize_stream(
         allow=policy.allow,
         on_finding=report.add,
     )
-    with tempfile.TemporaryFile(prefix="harscrub-") as spool:
-        entries, previous_marker = _first_pass(src, spool, r, policy, progress)
-        spool.seek(0)
+    own = tempfile.TemporaryFile(prefix="harscrub-") if spool is None else contextlib.nullcontext(spool)
+    with own as work:
+        entries, previous_marker = _first_pass(src, work, r, policy, progress)
+        work.seek(0)
         report.entries = entries
-        _second_pass(spool, dst, r, report, policy, entries, previous_marker)
+        _second_pass(work, dst, r, report, policy, entries, previous_marker)
     return report
 
 
