@@ -60,7 +60,16 @@ def _not_code(secret: str) -> bool:
     return _CODE.match(secret.lower() if secret.isalpha() else secret) is None
 
 
-VALIDATORS: dict[str, Callable[[str], bool]] = {"base64-credentials": _base64_credentials, "not-code": _not_code}
+def _random_token(secret: str) -> bool:
+    """Looks generated, not written: has a digit, or mixes cases (``authenticity_token`` does not)."""
+    return len(secret) >= 8 and (any(c.isdigit() for c in secret) or (secret.lower() != secret and secret.upper() != secret))
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "base64-credentials": _base64_credentials,
+    "not-code": _not_code,
+    "random-token": _random_token,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 #: from the whole file would also erase every unrelated word that happens to equal it.
 MIN_SWEEP_LENGTH = 6
 
+#: Values a rule may redact where it found them but that the sweep leaves alone elsewhere: an
+#: e-mail address or a plain lowercase word (``jane.doe@example.com`` under ``credentialId``,
+#: a field name) is an identity or vocabulary, and erasing it file-wide would erase usernames
+#: and field names that support needs.
+_NOT_SWEPT = re2.compile(r"^(?:[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|[a-z]+(?:[_.-][a-z]+)*)$")
+
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 256 << 20
 _OPTIONS.log_errors = False
@@ -64,7 +70,7 @@ class Sweeper:
     def __init__(self, known: dict[str, tuple[str, str]], rules: RuleSet) -> None:
         self._replacement: dict[str, tuple[str, str, str, str]] = {}
         for secret, (rule_id, fp) in sorted(known.items(), key=lambda kv: -len(kv[0])):
-            if len(secret) < MIN_SWEEP_LENGTH:
+            if len(secret) < MIN_SWEEP_LENGTH or _NOT_SWEPT.match(secret):
                 continue
             severity = rules.by_id(rule_id).severity
             for form in encodings(secret):

@@ -24,6 +24,7 @@ _URL = re.compile(
 )
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,15}:)?//[^\s/?#]+[^\s]*$")
 _EMBEDDED = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>`\\]+")
+PLACEHOLDER_SPLIT = re.compile(r"(\[REDACTED:[a-z0-9.-]+:[0-9a-f]+\])")
 #: Characters a placeholder needs, left unencoded when a redacted component is re-encoded.
 _SAFE = "[]:"
 
@@ -33,12 +34,25 @@ def looks_like_url(text: str) -> bool:
     return "//" in text[:24] and _ABSOLUTE.match(text) is not None
 
 
+def requote(redacted: str, raw: str, *, plus: bool) -> str:
+    """Percent-encode a redacted value the way ``raw`` was encoded; placeholders stay literal."""
+    safe = "".join(sorted({c for c in raw if not c.isalnum() and c != "%"}))
+    out = []
+    for i, piece in enumerate(PLACEHOLDER_SPLIT.split(redacted)):
+        if i % 2:
+            out.append(piece)
+        else:
+            quoted = quote(piece, safe=safe)
+            out.append(quoted.replace("%20", "+") if plus else quoted)
+    return "".join(out)
+
+
 def _component(r: "Redactor", raw: str, where: "Where", *, plus: bool) -> str:
     decoded = unquote_plus(raw) if plus else unquote(raw)
     redacted = r.text(decoded, where, "url")
     if redacted == decoded:
         return raw
-    return quote(redacted, safe=_SAFE)
+    return requote(redacted, raw, plus=plus)
 
 
 def redact_query(r: "Redactor", query: str, where: "Where", *, label: str = "query", place: str = "url") -> str:
@@ -63,7 +77,7 @@ def redact_query(r: "Redactor", query: str, where: "Where", *, label: str = "que
         decoded = unquote_plus(raw_value)
         redacted = r.text(decoded, here, place)
         if redacted != decoded:
-            parts[i] = f"{raw_name}={quote(redacted, safe=_SAFE)}"
+            parts[i] = f"{raw_name}={requote(redacted, raw_value, plus=True)}"
         if r.values.find(name):  # a secret used as a parameter name
             parts[i] = _component(r, raw_name, here, plus=True) + parts[i][len(raw_name) :]
     return "&".join(parts)
