@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, get_args
 
+from .errors import HarscrubError
 from .reader import DEFAULT_MAX_ENTRY_BYTES
 from .redact import JwtMode
 from .rules import RuleSet, load_rules
 from .source import DEFAULT_MAX_INPUT_BYTES
+
+
+def _many(value: object, single: tuple[type, ...]) -> list[Any]:
+    """``value`` as a list of items: one item of a ``single`` type, or the items of an iterable."""
+    if isinstance(value, single):
+        return [value]
+    if isinstance(value, Iterable):
+        return list(value)
+    raise HarscrubError(f"expected one value or a list of them, not {type(value).__name__}")
 
 
 @dataclass(frozen=True)
@@ -20,6 +33,11 @@ class Policy:
     redacted (a known test token, a public key); ``key`` makes fingerprints stable across runs
     and files (default: a fresh random key per run); the two caps bound what a hostile input
     can make harscrub read.
+
+    Arguments are checked and normalised on construction, so a library caller gets an error
+    instead of a silently weaker run: ``allow="tok"`` means the one value ``"tok"`` (a bare
+    string would otherwise allow every substring of it), a rule file may be a ``str``, a key
+    may be text and must hold at least 16 bytes.
     """
 
     rule_files: tuple[Path, ...] = ()
@@ -28,6 +46,20 @@ class Policy:
     key: bytes | None = field(default=None, repr=False)
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rule_files", tuple(Path(f) for f in _many(self.rule_files, (str, os.PathLike))))
+        object.__setattr__(self, "allow", frozenset(_many(self.allow, (str,))))
+        if self.jwt_mode not in get_args(JwtMode):
+            raise HarscrubError(f"jwt_mode must be one of {', '.join(get_args(JwtMode))}, not {self.jwt_mode!r}")
+        key: object = self.key
+        if isinstance(key, str):
+            object.__setattr__(self, "key", key.encode("utf-8"))
+        if self.key is not None and len(self.key) < 16:
+            raise HarscrubError("the fingerprint key must hold at least 16 bytes")
+        for cap in ("max_input_bytes", "max_entry_bytes"):
+            if not isinstance(getattr(self, cap), int) or getattr(self, cap) <= 0:
+                raise HarscrubError(f"{cap} must be a positive number of bytes")
 
     @cached_property
     def rules(self) -> RuleSet:
