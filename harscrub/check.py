@@ -1,0 +1,411 @@
+"""The leak check: one streaming pass over a HAR with the sanitize rules, nothing written.
+
+``check`` answers the question asked before a HAR goes to a vendor: does this file still hold
+a usable credential? It streams the entries with :class:`HarReader` and walks each with the
+very :class:`Redactor` sanitize uses, so it finds exactly what sanitize would remove; the
+redacted copy is thrown away, except the request line, which names each finding's request
+already sanitized. Each finding carries its place (JSON pointer, and line and column in the
+file), and JWTs are decoded to tell a live credential (critical) from an expired one (low).
+
+The check also reads the ``log._harscrub`` marker: whether harscrub sanitized the file, and
+whether its entries changed after that (the marker holds a digest of the entries as written).
+
+Nothing here holds a secret once a file is done: findings carry rule, place, keyed
+fingerprint and masked preview; every string shown (the URL, the place, JWT fields) is swept
+for every secret found before it leaves this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Protocol
+
+from . import marker
+from .errors import HarscrubError, InvalidHarError
+from .findings import Finding
+from .fingerprint import Fingerprinter
+from .jwtinfo import TokenDecoder, looks_like_jwt, parse_time
+from .locate import EntryText, LineCounter
+from .policy import Policy
+from .reader import HarReader, Member, RawEntry, decode_json
+from .redact import Redactor, Where
+from .rules import SEVERITIES
+from .source import open_input
+from .sweep import Sweeper
+from .walk import walk_entry, walk_member
+
+#: File names a directory argument expands to.
+HAR_SUFFIXES = (".har", ".har.json", ".har.gz")
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Hit:
+    """A finding as ``check`` reports it: the finding, its request, and where it sits in the text.
+
+    ``survivor`` names the encoding (raw, url-encoded, json-escaped, html-escaped, base64) in
+    which a secret of the original file survives, for ``check --against``.
+    """
+
+    finding: Finding
+    method: str = ""
+    url: str = ""
+    line: int | None = None
+    column: int | None = None
+    survivor: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.finding.to_dict()
+        data.pop("repeat", None)
+        data["method"] = self.method
+        data["url"] = self.url
+        data["line"] = self.line
+        data["column"] = self.column
+        if self.survivor is not None:
+            data["survivor"] = self.survivor
+        return data
+
+
+@dataclass(slots=True)
+class MarkerStatus:
+    """What the ``log._harscrub`` marker says about the file.
+
+    ``state``: ``absent`` (not sanitized by harscrub), ``intact`` (the entries are exactly
+    those harscrub wrote), ``changed`` (entries edited, added or removed since) or
+    ``invalid`` (a marker that is not one harscrub writes).
+    """
+
+    state: str
+    message: str
+    version: str | None = None
+    same_rules: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class CheckResult:
+    """Everything ``check`` found in one file; ``error`` is set when the file could not be read."""
+
+    source: str
+    entries: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    marker: MarkerStatus = field(default_factory=lambda: MarkerStatus("absent", "no log._harscrub marker"))
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def at_or_above(self, severity: str) -> list[Hit]:
+        floor = SEVERITIES.index(severity)  # type: ignore[arg-type]
+        return [h for h in self.hits if h.finding.severity_rank >= floor]
+
+    @property
+    def by_rule(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for h in self.hits:
+            counts[h.finding.rule] = counts.get(h.finding.rule, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+    @property
+    def by_severity(self) -> dict[str, int]:
+        counts = {s: 0 for s in reversed(SEVERITIES)}
+        for h in self.hits:
+            counts[h.finding.severity] += 1
+        return {s: n for s, n in counts.items() if n}
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "source": self.source,
+            "entries": self.entries,
+            "total": len(self.hits),
+            "distinct_secrets": len({h.finding.fingerprint for h in self.hits}),
+            "by_rule": self.by_rule,
+            "by_severity": self.by_severity,
+            "marker": self.marker.to_dict(),
+            "notes": list(self.notes),
+            "findings": [h.to_dict() for h in self.hits],
+        }
+        if self.error is not None:
+            data["error"] = self.error
+        return data
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How findings are described: ``show_claims`` prints personal JWT claims (``sub``,
+    ``email`` …); ``now`` is the time liveness is judged against (default: the clock)."""
+
+    show_claims: bool = False
+    now: datetime | None = None
+
+
+class Probe(Protocol):
+    """An extra look at each decoded entry (``check --against`` hunts survivors with one)."""
+
+    #: Secrets the probe looks for: they are swept from every string the check shows.
+    known: dict[str, tuple[str, str]]
+
+    def look(self, value: Any, where: Where, text: EntryText | None) -> list[Hit]: ...
+
+
+class Scanner:
+    """One check run over one HAR: the redactor, the JWT decoder and the hits so far."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        fingerprint: Fingerprinter | None = None,
+        options: CheckOptions = CheckOptions(),
+        probe: Probe | None = None,
+    ) -> None:
+        self.policy = policy
+        self.fingerprint = fingerprint or Fingerprinter(policy.key)
+        self.redactor = Redactor(
+            policy.rules,
+            fingerprint=self.fingerprint,
+            jwt_mode=policy.jwt_mode,
+            allow=policy.allow,
+            on_finding=self._on_finding,
+            inspect_secret=self._inspect,
+        )
+        # A second redactor, with no listeners, redacts what is shown of a token's claims.
+        shown = Redactor(policy.rules, fingerprint=self.fingerprint, allow=policy.allow)
+        self.tokens = TokenDecoder(
+            now=options.now, show_claims=options.show_claims, scrub=lambda v: shown.any(v, Where(None, ()))
+        )
+        self.probe = probe
+        self._hits: list[Hit] = []
+        self._text: EntryText | None = None
+        self._captured: datetime | None = None
+        self._place: tuple[int | None, int | None] = (None, None)
+
+    # -- redactor hooks -------------------------------------------------------------------
+    def _inspect(self, finding: Finding, secret: str) -> None:
+        """Sees each secret once, as it is found: locates it and decodes it if it is a JWT."""
+        self._place = self._text.find(secret) if self._text is not None else (None, None)
+        if looks_like_jwt(secret):
+            info, severity = self.tokens.describe(secret, finding.fingerprint, self._captured)
+            finding.jwt = info
+            if severity is not None:
+                finding.severity = severity
+
+    def _on_finding(self, finding: Finding) -> None:
+        line, column = self._place
+        self._hits.append(Hit(finding, line=line, column=column))
+        self._place = (None, None)
+
+    # -- the pass -------------------------------------------------------------------------
+    def scan(self, stream: BinaryIO, *, source_name: str = "", progress: Progress | None = None) -> CheckResult:
+        """Check the HAR read from ``stream``; raises :class:`InvalidHarError` on bad input."""
+        result = CheckResult(source=source_name)
+        counter = LineCounter(stream)
+        reader = HarReader(counter, max_entry_bytes=self.policy.max_entry_bytes)  # type: ignore[arg-type]
+        digest = marker.EntryDigest()
+        found_marker: Any = None
+        has_marker = False
+        r = self.redactor
+        for event in reader:
+            if isinstance(event, RawEntry):
+                digest.add(event.raw)
+                self._entry(event, counter)
+                if progress is not None:
+                    progress(event.offset + len(event.raw))
+            elif isinstance(event, Member):
+                start = len(self._hits)
+                if event.top:
+                    r.named(event.key, event.value, Where(None, (event.key,)))
+                elif event.key == marker.KEY:
+                    found_marker, has_marker = event.value, True
+                    if not well_formed_marker(event.value):  # fail closed: anything else in it is scanned
+                        walk_member(r, event.key, event.value)
+                else:
+                    walk_member(r, event.key, event.value)
+                if self.probe is not None:
+                    path = (event.key,) if event.top else ("log", event.key)
+                    self._merge(start, self.probe.look(event.value, Where(None, path), None))
+        result.entries = reader.entries
+        result.marker = marker_status(found_marker if has_marker else None, has_marker, digest.hexdigest(),
+                                      reader.entries, r.rules.digest)
+        result.hits = self._hits
+        self._scrub(result.hits)
+        return result
+
+    def _entry(self, event: RawEntry, counter: LineCounter) -> None:
+        entry = decode_json(event.raw, offset=event.offset, entry=event.index)
+        if not isinstance(entry, dict):
+            raise InvalidHarError("entry is not an object", offset=event.offset, entry=event.index)
+        self._text = EntryText(event.raw, *counter.position(event.offset))
+        self._captured = parse_time(entry.get("startedDateTime"))
+        start = len(self._hits)
+        redacted = walk_entry(self.redactor, entry, event.index)
+        if self.probe is not None:
+            where = Where(event.index, ("log", "entries", event.index))
+            self._merge(start, self.probe.look(entry, where, self._text))
+        self._text = None
+        method, url = request_line(redacted)
+        for hit in self._hits[start:]:
+            hit.method, hit.url = method, url
+
+    def _merge(self, start: int, extra: list[Hit]) -> None:
+        """Add a probe's hits; one the rules already found at the same place is annotated."""
+        for hit in extra:
+            for mine in self._hits[start:]:
+                same = mine.finding.pointer == hit.finding.pointer and mine.finding.fingerprint == hit.finding.fingerprint
+                if same and mine.survivor is None:
+                    mine.survivor = hit.survivor
+                    break
+            else:
+                self._hits.append(hit)
+
+    def _scrub(self, hits: list[Hit]) -> None:
+        """Sweep every secret of the run out of every string a report shows (fail closed:
+        a request URL or a JSON key may repeat a secret found elsewhere)."""
+        if not hits:
+            return
+        known = dict(self.redactor.known)
+        if self.probe is not None:
+            known.update(self.probe.known)
+        sweeper = Sweeper(known, self.redactor.rules)
+        if not sweeper.active:
+            return
+        nowhere = Where(None, ())
+        ignored: list[Finding] = []
+        for hit in hits:
+            f = hit.finding
+            hit.url = sweeper.text(hit.url, nowhere, ignored)
+            f.pointer = sweeper.text(f.pointer, nowhere, ignored)
+            f.detail = sweeper.text(f.detail, nowhere, ignored)
+            if f.jwt is not None:
+                f.jwt = sweeper.value(f.jwt, nowhere, ignored)
+
+
+def request_line(entry: dict[str, Any]) -> tuple[str, str]:
+    """Method and URL of a (redacted) entry, as strings; empty when absent."""
+    request = entry.get("request")
+    if not isinstance(request, dict):
+        return "", ""
+    method, url = request.get("method"), request.get("url")
+    return (method if isinstance(method, str) else ""), (url if isinstance(url, str) else "")
+
+
+_RULE_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,63}")
+_MARKER_TYPES: dict[str, type | tuple[type, ...]] = {
+    "version": str, "rules": str, "jwt": str, "redacted": dict, "entries": int, "digest": str,
+}
+
+
+def well_formed_marker(value: Any) -> bool:
+    """Exactly the members harscrub writes, with their types, and counts that are integers."""
+    if not isinstance(value, dict) or set(value) != set(_MARKER_TYPES):
+        return False
+    if not all(isinstance(value[k], t) for k, t in _MARKER_TYPES.items()):
+        return False
+    return all(isinstance(n, int) and _RULE_ID.fullmatch(rule) for rule, n in value["redacted"].items())
+
+
+def marker_status(value: Any, present: bool, digest: str, entries: int, rules_digest: str) -> MarkerStatus:
+    """Compare the marker a file carries with the entries it actually holds."""
+    if not present:
+        return MarkerStatus("absent", "no log._harscrub marker: not sanitized by harscrub")
+    if not well_formed_marker(value):
+        return MarkerStatus("invalid", "log._harscrub is not a marker harscrub writes")
+    version = value["version"]
+    same_rules = value.get("rules") == rules_digest
+    if value["digest"] != digest or value.get("entries") != entries:
+        return MarkerStatus("changed", "entries changed after harscrub sanitized the file (edited, added or removed)",
+                            version, same_rules)
+    rules_note = "" if same_rules else "; sanitized with other rules than this check uses"
+    return MarkerStatus("intact", f"sanitized by harscrub {version or '?'}; entries unchanged since{rules_note}",
+                        version, same_rules)
+
+
+def check_stream(
+    src: BinaryIO,
+    policy: Policy | None = None,
+    *,
+    source_name: str = "",
+    options: CheckOptions = CheckOptions(),
+    fingerprint: Fingerprinter | None = None,
+    probe: Probe | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Check the HAR read from ``src`` (UTF-8 JSON bytes)."""
+    scanner = Scanner(policy or Policy(), fingerprint=fingerprint, options=options, probe=probe)
+    return scanner.scan(src, source_name=source_name, progress=progress)
+
+
+def check_file(
+    path: str | Path,
+    policy: Policy | None = None,
+    *,
+    options: CheckOptions = CheckOptions(),
+    fingerprint: Fingerprinter | None = None,
+    probe: Probe | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Check one HAR file (``.har``, ``.har.gz``) or ``-`` for stdin."""
+    policy = policy or Policy()
+    name = "<stdin>" if str(path) == "-" else str(path)
+    with contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
+        return check_stream(stream, policy, source_name=name, options=options, fingerprint=fingerprint,
+                            probe=probe, progress=progress)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[str]:
+    """Files as given; directories replaced by the HAR files under them, sorted."""
+    out: list[str] = []
+    for p in paths:
+        if str(p) != "-" and Path(p).is_dir():
+            found = sorted(
+                str(f) for f in Path(p).rglob("*") if f.is_file() and f.name.lower().endswith(HAR_SUFFIXES)
+            )
+            if not found:
+                raise HarscrubError(f"{p}: no .har, .har.json or .har.gz files in this directory")
+            out.extend(found)
+        else:
+            out.append(str(p))
+    return out
+
+
+def _check_job(path: str, policy: Policy, key: bytes, options: CheckOptions) -> CheckResult:
+    """One file in a worker process; errors come back as a result (exceptions may not pickle)."""
+    try:
+        return check_file(path, policy, options=options, fingerprint=Fingerprinter(key))
+    except HarscrubError as exc:
+        return CheckResult(source=path, error=str(exc))
+    except OSError as exc:
+        return CheckResult(source=path, error=f"{path}: {exc.strerror or exc.__class__.__name__}")
+
+
+def check_many(
+    paths: list[str],
+    policy: Policy | None = None,
+    *,
+    options: CheckOptions = CheckOptions(),
+    jobs: int = 1,
+) -> Iterator[CheckResult]:
+    """Check many files, in order, ``jobs`` at a time in worker processes.
+
+    One fingerprint key serves the whole run (the policy's, or a fresh one), so the same
+    secret has the same fingerprint in every file. A file that cannot be read yields a
+    result with ``error`` set instead of stopping the others.
+    """
+    policy = policy or Policy()
+    key = policy.key or os.urandom(32)
+    # A fresh Policy per worker: the parent's holds compiled rules, which do not pickle.
+    portable = dataclasses.replace(policy, key=key)
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield _check_job(path, portable, key, options)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        yield from pool.map(_check_job, paths, [portable] * len(paths), [key] * len(paths), [options] * len(paths))
