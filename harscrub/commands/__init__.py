@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-COMMANDS = ("sanitize",)
+COMMANDS = ("sanitize", "check", "inspect")
 
 
 def register() -> None:
