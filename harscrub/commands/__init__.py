@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-COMMANDS = ("sanitize", "check", "inspect")
+COMMANDS = ("sanitize", "serve", "userscript", "check", "inspect")
 
 
 def register() -> None:
