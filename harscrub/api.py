@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, BinaryIO, Union
+from typing import Any, BinaryIO, Union, cast
 
 from .errors import InvalidHarError
 from .findings import Finding, Report
@@ -30,8 +30,8 @@ from .writer import dump
 
 #: An in-memory HAR: the decoded document, or its JSON text (bytes may be gzip-compressed).
 HarData = Union[Mapping[str, Any], bytes, bytearray, memoryview, str]
-#: What :func:`scan` and :func:`check` read: an in-memory HAR or the path of a HAR file.
-HarSource = Union[HarData, "os.PathLike[str]"]
+#: What :func:`scan` reads: an in-memory HAR, the path of a HAR file, or a binary file object.
+HarSource = Union[HarData, "os.PathLike[str]", BinaryIO]
 
 MEMORY_SOURCE = "<memory>"
 
@@ -101,6 +101,9 @@ def _open_source(source: HarSource, policy: Policy) -> Iterator[tuple[BinaryIO, 
         path = os.fspath(source)
         with contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
             yield stream, str(path)
+    elif hasattr(source, "read"):  # an upload, an fsspec file: read as it is, never closed here
+        yield wrap_stream(cast(BinaryIO, source), name=str(getattr(source, "name", "the stream")),
+                          max_bytes=policy.max_input_bytes), str(getattr(source, "name", MEMORY_SOURCE))
     else:
         yield _memory_stream(source, policy), MEMORY_SOURCE
 
