@@ -403,8 +403,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- responses ---------------------------------------------------------------------------------
     def _cors_headers(self) -> dict[str, str]:
+        """Only API answers, and only to an allowed origin: never the page or the userscript."""
         origin = self.headers.get("Origin")
-        if origin and origin in self.server.config.allow_origins:
+        if urlsplit(self.path).path.startswith("/api/") and origin and origin in self.server.config.allow_origins:
             return {"Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": SUMMARY_HEADER}
         return {}
 
