@@ -2,8 +2,9 @@
 
 Everything here runs the same pipeline as the command line: :func:`sanitize` feeds an
 in-memory HAR through :func:`harscrub.sanitize.sanitize_stream` (one code path, two passes,
-the same placeholders and marker), and :func:`scan` / :func:`check` run the checker of
-``harscrub check``. Nothing here prints, and nothing here imports typer or rich.
+the same placeholders and marker), and :func:`check` / :func:`scan` run the checker of
+``harscrub check`` (:mod:`harscrub.check`). Nothing here prints, and nothing here imports
+typer or rich.
 """
 
 from __future__ import annotations
@@ -13,24 +14,24 @@ import io
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import Any, BinaryIO, Union, cast
 
+from .check import CheckOptions, CheckResult, check_stream
+from .differential import check_against
 from .errors import InvalidHarError
 from .findings import Finding, Report
-from .fingerprint import Fingerprinter
 from .policy import Policy
-from .reader import HarReader, Member, RawEntry, decode_json
-from .redact import Redactor, Where
+from .reader import decode_json
 from .sanitize import sanitize_file as sanitize_file  # re-exported: the streaming path, as is
 from .sanitize import sanitize_stream as sanitize_stream
 from .source import open_input, wrap_stream
-from .walk import walk_entry, walk_member
 from .writer import dump
 
 #: An in-memory HAR: the decoded document, or its JSON text (bytes may be gzip-compressed).
 HarData = Union[Mapping[str, Any], bytes, bytearray, memoryview, str]
-#: What :func:`scan` reads: an in-memory HAR, the path of a HAR file, or a binary file object.
+#: What :func:`check` and :func:`scan` read: an in-memory HAR, a HAR file's path, a binary file.
 HarSource = Union[HarData, "os.PathLike[str]", BinaryIO]
 
 MEMORY_SOURCE = "<memory>"
@@ -92,53 +93,62 @@ def sanitize(har: HarData, policy: Policy | None = None) -> Result:
 
 @contextlib.contextmanager
 def _open_source(source: HarSource, policy: Policy) -> Iterator[tuple[BinaryIO, str]]:
-    """A stream of the HAR's JSON bytes and a name for reports.
-
-    A ``str`` is JSON text when its first non-blank character is ``{`` (every HAR starts so),
-    else a path, so that ``scan("case.har")`` and ``scan(request_body_text)`` both work.
-    """
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip("\ufeff \t\r\n").startswith("{")):
-        path = os.fspath(source)
+    """A stream of the HAR's JSON bytes (paths, memory and file objects alike) and a name for reports."""
+    if _is_path(source):
+        path = os.fspath(cast("str | os.PathLike[str]", source))
         with contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
             yield stream, str(path)
-    elif hasattr(source, "read"):  # an upload, an fsspec file: read as it is, never closed here
+    elif hasattr(source, "read"):  # an upload, an fsspec file: read to its end, then closed with its wrapper
         yield wrap_stream(cast(BinaryIO, source), name=str(getattr(source, "name", "the stream")),
                           max_bytes=policy.max_input_bytes), str(getattr(source, "name", MEMORY_SOURCE))
     else:
         yield _memory_stream(source, policy), MEMORY_SOURCE
 
 
-def _walk_findings(stream: BinaryIO, policy: Policy) -> Iterator[Finding]:
-    """Every finding of one read of ``stream``, yielded entry by entry."""
-    found: list[Finding] = []
-    r = Redactor(
-        policy.rules,
-        fingerprint=Fingerprinter(policy.key),
-        jwt_mode=policy.jwt_mode,
-        allow=policy.allow,
-        on_finding=found.append,
+def _is_path(source: HarSource) -> bool:
+    """A ``str`` is JSON text when its first non-blank character is ``{`` (every HAR starts so),
+    else a path, so that ``check("case.har")`` and ``check(request_body_text)`` both work."""
+    return isinstance(source, os.PathLike) or (
+        isinstance(source, str) and not source.lstrip("\ufeff \t\r\n").startswith("{")
     )
-    for event in HarReader(stream, max_entry_bytes=policy.max_entry_bytes):
-        if isinstance(event, RawEntry):
-            entry = decode_json(event.raw, offset=event.offset, entry=event.index)
-            if not isinstance(entry, dict):
-                raise InvalidHarError("entry is not an object", offset=event.offset, entry=event.index)
-            walk_entry(r, entry, event.index)
-        elif isinstance(event, Member):
-            if event.top:
-                r.named(event.key, event.value, Where(None, (event.key,)))
-            elif event.key != "_harscrub":
-                walk_member(r, event.key, event.value)
-        yield from found
-        found.clear()
+
+
+def check(
+    har: HarSource,
+    policy: Policy | None = None,
+    *,
+    against: str | os.PathLike[str] | None = None,
+    show_claims: bool = False,
+    now: datetime | None = None,
+) -> CheckResult:
+    """Check a HAR for credentials, as ``harscrub check`` does; nothing is written anywhere.
+
+    The result lists each finding (``result.hits``: the :class:`Finding`, its request line
+    already sanitized, its line and column) and says whether the file carries an intact
+    harscrub marker. JWTs are decoded without verification: a live one ranks ``critical``, an
+    expired one ``low`` (``now`` sets the clock they are judged by). Gate an upload on
+    ``result.at_or_above("critical")``, as ``--fail-on critical`` does.
+
+    ``against=ORIGINAL`` is ``check --against``: ``har`` (then a path too) is the sanitized
+    copy of the file ORIGINAL, and every secret of ORIGINAL still in it, in any encoding, is a
+    finding. Bad input raises a :class:`~harscrub.errors.HarscrubError`.
+    """
+    policy = policy or Policy()
+    options = CheckOptions(show_claims=show_claims, now=now)
+    if against is not None:
+        if not _is_path(har):
+            raise TypeError("check(..., against=ORIGINAL) compares two files: give the sanitized copy as a path")
+        return check_against(against, os.fspath(cast("str | os.PathLike[str]", har)), policy, options=options)
+    with _open_source(har, policy) as (stream, name):
+        return check_stream(stream, policy, source_name=name, options=options)
 
 
 def scan(har: HarSource, policy: Policy | None = None) -> Iterator[Finding]:
-    """Yield every secret in a HAR (in memory, or a file path), as ``harscrub check`` finds them.
+    """Yield every secret :func:`check` finds in a HAR (in memory, a path, or a binary file).
 
-    Findings name secrets by rule, place, fingerprint and masked preview, never by value.
-    The file is read as the iterator advances, one entry at a time.
+    Findings name secrets by rule, place, fingerprint and masked preview, never by value; a
+    JWT's finding carries what check decoded of it (``finding.jwt``) and ranks by liveness.
+    A file object is read to its end and closed.
     """
-    policy = policy or Policy()
-    with _open_source(har, policy) as (stream, _name):
-        yield from _walk_findings(stream, policy)
+    for hit in check(har, policy).hits:
+        yield hit.finding

@@ -38,6 +38,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("harscrub.dask needs the dask extra: pip install 'harscrub[dask]'") from exc
 
 from .api import scan
+from .check import HAR_SUFFIXES
 from .errors import HarscrubError
 from .findings import Finding, Report
 from .policy import Policy
@@ -48,8 +49,6 @@ from .source import wrap_stream
 FINDING_COLUMNS = ("file", "entry", "place", "detail", "rule", "severity", "fingerprint", "error")
 #: The columns of a sanitize row: one per input file.
 SANITIZE_COLUMNS = ("file", "output", "entries", "secrets", "distinct_secrets", "error")
-#: What a folder is searched for.
-HAR_SUFFIXES = (".har", ".har.gz", ".har.json")
 
 Errors = Literal["raise", "record"]
 UrlPaths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]

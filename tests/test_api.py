@@ -8,6 +8,8 @@ import io
 import json
 import subprocess
 import sys
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import pytest
 
 import harscrub
 from harscrub import (
+    CheckResult,
     Finding,
     HarscrubError,
     InputTooLargeError,
@@ -23,6 +26,7 @@ from harscrub import (
     Policy,
     Report,
     Result,
+    check,
     sanitize,
     sanitize_file,
     scan,
@@ -37,8 +41,8 @@ API_KEY = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
 
 PUBLIC_API = {
     "__version__",
-    "sanitize", "sanitize_file", "sanitize_stream", "scan",
-    "Result", "Policy", "Finding", "Report", "HarData", "HarSource",
+    "sanitize", "sanitize_file", "sanitize_stream", "scan", "check",
+    "Result", "CheckResult", "Hit", "Policy", "Finding", "Report", "HarData", "HarSource",
     "HarscrubError", "InvalidHarError", "InputTooLargeError", "RuleError", "OutputError",
 }
 
@@ -237,3 +241,43 @@ def test_scan_finds_nothing_in_sanitized_output() -> None:
 def test_scan_of_missing_file_is_a_harscrub_error(tmp_path: Path) -> None:
     with pytest.raises(HarscrubError, match="no such file"):
         list(scan(tmp_path / "absent.har"))
+
+
+def jwt_at(exp: int) -> str:
+    return jwt.encode({"iss": "https://idp.example.com", "sub": "alice@example.com", "exp": exp}, "s" * 32,
+                      algorithm="HS256")
+
+
+def test_check_ranks_live_tokens_critical_and_expired_low() -> None:
+    now = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)
+    live, expired = jwt_at(int(now.timestamp()) + 7200), jwt_at(int(now.timestamp()) - 3 * 86400)
+    doc = har(entry(headers=[{"name": "Authorization", "value": f"Bearer {live}"}]),
+              entry(headers=[{"name": "Authorization", "value": f"Bearer {expired}"}]))
+    result = check(doc, now=now)
+    assert isinstance(result, CheckResult)
+    by_entry = {h.finding.entry: h.finding for h in result.hits if h.finding.rule == "jwt"}
+    assert by_entry[0].severity == "critical" and by_entry[1].severity == "low"
+    assert [h.finding.entry for h in result.at_or_above("critical")] == [0]
+    shown = json.dumps(result.to_dict())
+    assert live not in shown and expired not in shown and "alice@example.com" not in shown
+    assert "alice@example.com" in json.dumps(check(doc, now=now, show_claims=True).to_dict())
+    live_today = har(entry(headers=[{"name": "Authorization", "value": f"Bearer {jwt_at(int(time.time()) + 3600)}"}]))
+    assert [f.severity for f in scan(live_today) if f.rule == "jwt"] == ["critical"]
+
+
+def test_check_reads_the_marker_of_sanitized_output() -> None:
+    assert check(leaky()).marker.state == "absent"
+    clean = check(sanitize(leaky()).data)
+    assert clean.marker.state == "intact" and clean.hits == []
+
+
+def test_check_against_finds_a_planted_survivor(tmp_path: Path) -> None:
+    original, copy_ = tmp_path / "original.har", tmp_path / "copy.har"
+    original.write_text(json.dumps(leaky()))
+    doc = sanitize(leaky()).har
+    doc["log"]["entries"][0]["response"]["content"]["text"] = json.dumps({"echo": API_KEY})
+    copy_.write_text(json.dumps(doc))
+    result = check(copy_, against=original)
+    assert any(h.survivor == "raw" for h in result.hits)
+    with pytest.raises(TypeError):
+        check(doc, against=original)
