@@ -7,6 +7,7 @@ import gzip
 import http.client
 import json
 import logging
+import socket
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -35,11 +36,11 @@ PORTAL = "https://support.example.com"
 
 def start(config: ServeConfig) -> HelperServer:
     server = make_server(config)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server() -> Iterator[HelperServer]:
     srv = start(ServeConfig(port=0, allow_origins=frozenset({PORTAL}), max_upload=1 << 20))
     yield srv
@@ -225,11 +226,12 @@ def test_invalid_har_gets_one_line_422(server: HelperServer) -> None:
 
 
 def test_chunked_upload_needs_a_length(server: HelperServer) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    conn.request("POST", "/api/sanitize", body=iter([planted_bytes()]),
-                 headers={TOKEN_HEADER: server.config.token}, encode_chunked=True)
-    assert conn.getresponse().status == 411
-    conn.close()
+    request = (f"POST /api/sanitize HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n{TOKEN_HEADER}: {server.config.token}\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(request)
+        answer = sock.makefile("rb").readline()
+    assert answer.split()[1] == b"411"
 
 
 @pytest.mark.parametrize("path", ["/index.html", "/web/", "/harscrub/", "/../pyproject.toml", "/%2e%2e/pyproject.toml",
