@@ -98,11 +98,27 @@ def _open_source(source: HarSource, policy: Policy) -> Iterator[tuple[BinaryIO, 
         path = os.fspath(cast("str | os.PathLike[str]", source))
         with contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
             yield stream, str(path)
-    elif hasattr(source, "read"):  # an upload, an fsspec file: read to its end, then closed with its wrapper
-        yield wrap_stream(cast(BinaryIO, source), name=str(getattr(source, "name", "the stream")),
-                          max_bytes=policy.max_input_bytes), str(getattr(source, "name", MEMORY_SOURCE))
+    elif hasattr(source, "read"):  # an upload, an fsspec file
+        name = str(getattr(source, "name", MEMORY_SOURCE))
+        borrowed = io.BufferedReader(_Borrowed(cast(BinaryIO, source)))
+        yield wrap_stream(borrowed, name=name, max_bytes=policy.max_input_bytes), name
     else:
-        yield _memory_stream(source, policy), MEMORY_SOURCE
+        yield _memory_stream(cast(HarData, source), policy), MEMORY_SOURCE
+
+
+class _Borrowed(io.RawIOBase):
+    """The caller's file object, read but never closed: that stays the caller's business."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self._inner.read(len(b))
+        b[: len(data)] = data
+        return len(data)
 
 
 def _is_path(source: HarSource) -> bool:
@@ -138,7 +154,8 @@ def check(
     if against is not None:
         if not _is_path(har):
             raise TypeError("check(..., against=ORIGINAL) compares two files: give the sanitized copy as a path")
-        return check_against(against, os.fspath(cast("str | os.PathLike[str]", har)), policy, options=options)
+        return check_against(os.fspath(against), os.fspath(cast("str | os.PathLike[str]", har)), policy,
+                             options=options)
     with _open_source(har, policy) as (stream, name):
         return check_stream(stream, policy, source_name=name, options=options)
 
@@ -148,7 +165,7 @@ def scan(har: HarSource, policy: Policy | None = None) -> Iterator[Finding]:
 
     Findings name secrets by rule, place, fingerprint and masked preview, never by value; a
     JWT's finding carries what check decoded of it (``finding.jwt``) and ranks by liveness.
-    A file object is read to its end and closed.
+    A file object is read to its end and left open.
     """
     for hit in check(har, policy).hits:
         yield hit.finding

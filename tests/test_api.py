@@ -234,6 +234,14 @@ def test_scan_reads_memory_and_paths_and_names_no_secret(tmp_path: Path) -> None
     assert TOKEN not in dumped and API_KEY not in dumped
 
 
+def test_scan_reads_file_objects_and_leaves_them_open(tmp_path: Path) -> None:
+    path = tmp_path / "case.har.gz"
+    path.write_bytes(gzip.compress(json.dumps(leaky()).encode()))
+    with open(path, "rb") as real, io.BytesIO(path.read_bytes()) as memory:
+        assert [f.rule for f in scan(real)] == [f.rule for f in scan(memory)] != []
+        assert not real.closed and not memory.closed
+
+
 def test_scan_finds_nothing_in_sanitized_output() -> None:
     assert list(scan(sanitize(leaky()).data)) == []
 
