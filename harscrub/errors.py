@@ -1,9 +1,14 @@
 """The one exception tree of harscrub.
 
 Every failure harscrub reports on purpose derives from :class:`HarscrubError`, so a caller
-(the CLI, a support portal) can catch one class and show ``str(error)``: a single line that
-says what is wrong and where, and never holds a secret value.
+(the CLI, a support portal, a Dask audit) can catch one class and show ``str(error)``: a
+single line that says what is wrong and where, and never holds a secret value. The CLI turns
+each into that line on stderr and exit code 2. A wrong argument *type* passed to the library
+(``sanitize(42)``) is a programming error and raises ``TypeError``, outside this tree.
 
+- :class:`HarscrubError` itself: an input that cannot be opened (missing, a directory, no
+  permission), an unreadable or short fingerprint key file, a :class:`~harscrub.policy.Policy`
+  argument out of range, no HAR files where a folder or glob was given.
 - :class:`InvalidHarError`: the input is not a readable HAR (not JSON, truncated, wrong
   types, invalid UTF-8, absurd nesting). ``offset`` is the byte offset in the decoded
   input, ``entry`` the index of the entry being read, when known.
