@@ -207,7 +207,7 @@ def upload_name(raw: str | None) -> str:
     """The uploaded file's base name (no directories, no control characters), for the output name."""
     name = PurePosixPath((raw or "").replace("\\", "/")).name
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>')[:200]
-    return name or "capture.har"
+    return name if name.strip(". ") else "capture.har"
 
 
 def summarize(report: Report, name: str) -> dict[str, Any]:

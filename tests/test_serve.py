@@ -28,6 +28,7 @@ from harscrub.serve import (
     make_server,
     normalize_origin,
     render_userscript,
+    upload_name,
 )
 from tests.e2e.planted import SECRETS, leaked, planted_bytes
 
@@ -118,6 +119,12 @@ def test_default_config_is_read_from_xdg_config_home(tmp_path: Path, monkeypatch
     (tmp_path / "harscrub" / "serve.toml").write_text('allow_origins = ["https://a.example.com"]\n')
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert load_config().allow_origins == {"https://a.example.com"}
+
+
+@pytest.mark.parametrize(("raw", "name"), [("C:\\Users\\me\\capture.har", "capture.har"), ("../../etc/x.har", "x.har"),
+                                         ("..", "capture.har"), ("", "capture.har"), ('a"\n<b>.har', "ab.har")])
+def test_upload_names_lose_folders_and_odd_characters(raw: str, name: str) -> None:
+    assert upload_name(raw) == name
 
 
 def test_each_run_gets_its_own_token() -> None:
