@@ -30,7 +30,7 @@ class Finding:
 
     @property
     def severity_rank(self) -> int:
-        return SEVERITIES.index(self.severity)  # type: ignore[arg-type]
+        return SEVERITIES.index(self.severity)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

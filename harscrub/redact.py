@@ -113,7 +113,8 @@ class Redactor:
         if rule.id == "jwt" and self.jwt_mode == "strip-signature":
             m = _JWT_PARTS.search(value)
             if m:
-                return m.group(1) + placeholder(rule.id, fp)
+                kept: str = m.group(1)
+                return kept + placeholder(rule.id, fp)
         return placeholder(rule.id, fp)
 
     def remember(self, value: str, rule: Rule) -> None:

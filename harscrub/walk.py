@@ -9,7 +9,7 @@ other strings meet the value rules. Nothing in an entry is passed through unread
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from . import bodies, urls
 from .redact import Redactor, Where
@@ -99,7 +99,7 @@ def _params(r: Redactor, params: Any, where: Where, label: str, shape_place: str
 def _post_data(r: Redactor, post: Any, where: Where) -> Any:
     if not isinstance(post, dict):
         return r.any(post, where)
-    mime = post.get("mimeType") if isinstance(post.get("mimeType"), str) else ""
+    mime = cast(str, post.get("mimeType")) if isinstance(post.get("mimeType"), str) else ""
     label = "multipart" if "multipart/" in mime.lower() else "form"
     new = {}
     for key, value in post.items():
@@ -116,7 +116,7 @@ def _post_data(r: Redactor, post: Any, where: Where) -> Any:
 def _content(r: Redactor, content: Any, where: Where) -> Any:
     if not isinstance(content, dict):
         return r.any(content, where)
-    mime = content.get("mimeType") if isinstance(content.get("mimeType"), str) else ""
+    mime = cast(str, content.get("mimeType")) if isinstance(content.get("mimeType"), str) else ""
     encoding = content.get("encoding")
     new = {}
     for key, value in content.items():
