@@ -56,7 +56,7 @@ DRAIN_LIMIT = 1 << 30
 #: Sanitizing jobs at once: each holds the upload, the spool and the output in memory.
 MAX_JOBS = 2
 #: Distinct places listed per rule in the summary (it travels in a response header).
-PLACES_PER_RULE = 8
+PLACES_PER_RULE = 5
 
 log = logging.getLogger("harscrub.serve")
 

@@ -57,7 +57,7 @@
       if (r.more_places) {
         const li = document.createElement('li');
         li.className = 'more';
-        li.textContent = '+' + r.more_places + ' more';
+        li.textContent = '+' + r.more_places + ' more place' + (r.more_places === 1 ? '' : 's');
         list.appendChild(li);
       }
       places.appendChild(list);
