@@ -1,4 +1,5 @@
-"""harscrub.dask in Dask's local schedulers, over generated HARs on the local disk and in fsspec's memory://."""
+"""harscrub.dask in Dask's local schedulers (threads, and sync where a test needs no concurrency), over
+generated HARs on the local disk and in fsspec's memory://."""
 
 from __future__ import annotations
 
@@ -63,12 +64,6 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(params=["sync", "threads"])
-def scheduler(request: pytest.FixtureRequest) -> Iterator[str]:
-    with dask.config.set(scheduler=request.param):
-        yield request.param
-
-
 @pytest.fixture
 def threads() -> Iterator[None]:
     with dask.config.set(scheduler="threads", num_workers=2):
@@ -79,7 +74,7 @@ def _key(row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(str(row[c]) for c in FINDING_COLUMNS)
 
 
-def test_scan_many_matches_scan_file_by_file(cases: Path, scheduler: str) -> None:
+def test_scan_many_matches_scan_file_by_file(cases: Path, threads: None) -> None:
     rows = scan_many(cases, Policy(key=KEY)).compute()
     files = har_files(cases)
     assert len(files) == 8 and not any(f.endswith("notes.txt") for f in files)
