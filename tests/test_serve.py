@@ -156,11 +156,11 @@ def test_gzip_upload_is_accepted(server: HelperServer) -> None:
 
 @pytest.mark.parametrize("token", [None, "", "wrong-token"])
 def test_missing_or_wrong_token_is_refused(server: HelperServer, token: str | None) -> None:
-    headers = {} if token is None else {"X_Harscrub_Token": token}
+    headers: dict[str, str] = {} if token is None else {"X_Harscrub_Token": token}
     status, _, body = call(server, "POST", "/api/sanitize", planted_bytes(), **headers)
     assert status == 401
     assert "token" in json.loads(body)["error"]
-    assert call(server, "GET", "/api/info", **headers)[0] == 401
+    assert call(server, "GET", "/api/info", None, **headers)[0] == 401
 
 
 def test_token_in_query_is_accepted(server: HelperServer) -> None:

@@ -78,6 +78,7 @@ PORTAL_PAGE = b"""<!doctype html>
     }
   }
   document.getElementById('attachment').addEventListener('change', (e) => send(e.target.files, 'picker'));
+  document.addEventListener('paste', (e) => { if (e.clipboardData.files.length) send(e.clipboardData.files, 'paste'); });
   const dz = document.getElementById('dropzone');
   dz.addEventListener('dragover', (e) => e.preventDefault());
   dz.addEventListener('drop', (e) => { e.preventDefault(); send(e.dataTransfer.files, 'drop'); });

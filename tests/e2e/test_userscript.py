@@ -25,6 +25,13 @@ DROP = """([b64, name, selector]) => {
     clientX: box.x + 10, clientY: box.y + 10}));
 }"""
 
+PASTE = """([b64, name]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const dt = new DataTransfer();
+  dt.items.add(new File([bytes], name, {type: 'application/json'}));
+  document.body.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+}"""
+
 
 def open_portal(page: Any, portal: PortalServer, port: int, token: str, origins: frozenset[str] | None = None) -> None:
     page.add_init_script(script=render_userscript(port, token, origins or frozenset({portal.origin})))
@@ -66,6 +73,14 @@ def test_dropped_har_is_swapped_for_the_sanitized_copy(page: Any, portal: Portal
     upload = portal.uploads[0]
     har = json.loads(upload[upload.index(b"\r\n\r\n{") + 4: upload.rindex(b"}") + 1])
     assert "_harscrub" in har["log"]
+    assert_clean(portal)
+
+
+def test_pasted_har_is_swapped_for_the_sanitized_copy(page: Any, portal: PortalServer, service: HelperServer) -> None:
+    open_portal(page, portal, service.port, service.config.token)
+    page.evaluate(PASTE, [base64.b64encode(planted_bytes()).decode(), "capture.har"])
+    page.wait_for_selector("#uploaded li")
+    assert page.inner_text("#uploaded") == "paste: capture.scrubbed.har"
     assert_clean(portal)
 
 
