@@ -27,6 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Protocol
 
+import orjson
+
 from . import marker
 from .errors import HarscrubError, InvalidHarError
 from .findings import Finding
@@ -104,7 +106,7 @@ class CheckResult:
     error: str | None = None
 
     def at_or_above(self, severity: str) -> list[Hit]:
-        floor = SEVERITIES.index(severity)  # type: ignore[arg-type]
+        floor = SEVERITIES.index(severity)
         return [h for h in self.hits if h.finding.severity_rank >= floor]
 
     @property
@@ -116,7 +118,7 @@ class CheckResult:
 
     @property
     def by_severity(self) -> dict[str, int]:
-        counts = {s: 0 for s in reversed(SEVERITIES)}
+        counts: dict[str, int] = {s: 0 for s in reversed(SEVERITIES)}
         for h in self.hits:
             counts[h.finding.severity] += 1
         return {s: n for s, n in counts.items() if n}
@@ -275,15 +277,17 @@ class Scanner:
         if self.probe is not None:
             known.update(self.probe.known)
         sweeper = Sweeper(known, self.redactor.rules)
-        if not sweeper.active:
+        shown = {s for h in hits for s in (h.url, h.finding.pointer, h.finding.detail)}
+        tokens = [h.finding.jwt for h in hits if h.finding.jwt is not None]
+        # One search over everything shown; the usual answer is that nothing needs sweeping.
+        if not sweeper.active or not sweeper.may_hold(orjson.dumps([sorted(shown), tokens])):
             return
         nowhere = Where(None, ())
         ignored: list[Finding] = []
+        swept = {s: sweeper.text(s, nowhere, ignored) for s in shown}
         for hit in hits:
             f = hit.finding
-            hit.url = sweeper.text(hit.url, nowhere, ignored)
-            f.pointer = sweeper.text(f.pointer, nowhere, ignored)
-            f.detail = sweeper.text(f.detail, nowhere, ignored)
+            hit.url, f.pointer, f.detail = swept[hit.url], swept[f.pointer], swept[f.detail]
             if f.jwt is not None:
                 f.jwt = sweeper.value(f.jwt, nowhere, ignored)
 

@@ -65,7 +65,10 @@ def _json_forms(secret: str) -> Iterator[bytes]:
     """How ``secret`` looks inside a JSON string of the file: as written first, then the
     encodings it may hide in (URL-encoded, escaped, base64), each JSON-escaped. Lazy: most
     secrets are found in the first form."""
-    direct = json.dumps(secret, ensure_ascii=False)[1:-1]
+    if secret.isascii() and secret.isprintable() and '"' not in secret and "\\" not in secret:
+        direct = secret  # JSON writes it as is: the common case, and the fast one
+    else:
+        direct = json.dumps(secret, ensure_ascii=False)[1:-1]
     yield direct.encode("utf-8", "surrogatepass")
     ascii_form = json.dumps(secret)[1:-1]
     if ascii_form != direct:

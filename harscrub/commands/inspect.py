@@ -16,6 +16,7 @@ from rich.text import Text
 from ..atomic import atomic_output
 from ..cli import app, guarded
 from .check import stdout_console
+from ..fingerprint import Fingerprinter
 from ..inventory import Inventory, inspect_file
 from ..policy import Policy
 from ..reader import DEFAULT_MAX_ENTRY_BYTES
@@ -64,6 +65,7 @@ def inspect(
     fmt: str = typer.Option("text", "--format", "-f", help="text (tables) or json."),
     output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here (- for stdout, the default)."),
     rules: list[Path] = typer.Option([], "--rules", help="Extra rule file (TOML); repeatable."),
+    key_file: Optional[Path] = typer.Option(None, "--key-file", help="Key for the fingerprints of names that are secrets."),
     max_size: int = typer.Option(DEFAULT_MAX_INPUT_BYTES, "--max-size", help="Refuse inputs larger than this (bytes, after gunzip)."),
     max_entry_size: int = typer.Option(DEFAULT_MAX_ENTRY_BYTES, "--max-entry-size", help="Refuse a single entry larger than this (bytes)."),
 ) -> None:
@@ -75,7 +77,8 @@ def inspect(
     with guarded():
         if fmt not in ("text", "json"):
             raise typer.BadParameter("must be text or json", param_hint="--format")
-        policy = Policy(rule_files=tuple(rules), max_input_bytes=max_size, max_entry_bytes=max_entry_size)
+        key = Fingerprinter.read_key(key_file) if key_file else None
+        policy = Policy(rule_files=tuple(rules), key=key, max_input_bytes=max_size, max_entry_bytes=max_entry_size)
         _ = policy.rules  # load and validate rule files before reading any input
         inventory = inspect_file(input, policy)
         to_stdout = output is None or output == "-"
