@@ -243,3 +243,13 @@ def test_request_url_shown_is_sanitized(tmp_path: Path) -> None:
     (hit,) = check_file(path).hits
     assert hit.url.startswith("https://api.example.com/v1/repos?access_token=[REDACTED:")
     assert token not in json.dumps(hit.to_dict())
+
+
+def test_pre_commit_hook_runs_check_on_har_files() -> None:
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert re.search(r"^- id: harscrub-check$", text, re.M)
+    assert re.search(r"^  entry: harscrub check$", text, re.M)
+    assert re.search(r"^  language: python$", text, re.M)
+    (pattern,) = re.findall(r"^  files: '(.+)'$", text, re.M)
+    matches = [name for name in ("a.har", "cases/b.har.json", "c.json", "d.har.gz", "e.harx") if re.search(pattern, name)]
+    assert matches == ["a.har", "cases/b.har.json"]
