@@ -57,6 +57,7 @@ DRAIN_LIMIT = 1 << 30
 MAX_JOBS = 2
 #: Distinct places listed per rule in the summary (it travels in a response header).
 PLACES_PER_RULE = 5
+PLACE_CHARS = 160
 
 log = logging.getLogger("harscrub.serve")
 
@@ -218,6 +219,8 @@ def summarize(report: Report, name: str) -> dict[str, Any]:
         where = f.detail or f.pointer
         if f.entry is not None:
             where = f"entry {f.entry}: {where}"
+        if len(where) > PLACE_CHARS:
+            where = where[: PLACE_CHARS - 1] + "…"
         places.setdefault(f.rule, Counter())[where] += 1
         severity[f.rule] = f.severity
     rules = []
