@@ -259,12 +259,16 @@ class Scanner:
 
     def _merge(self, start: int, extra: list[Hit]) -> None:
         """Add a probe's hits; one the rules already found at the same place is annotated."""
+        if not extra:
+            return
+        mine: dict[tuple[str, str], list[Hit]] = {}
+        for hit in self._hits[start:]:
+            if hit.survivor is None:
+                mine.setdefault((hit.finding.pointer, hit.finding.fingerprint), []).append(hit)
         for hit in extra:
-            for mine in self._hits[start:]:
-                same = mine.finding.pointer == hit.finding.pointer and mine.finding.fingerprint == hit.finding.fingerprint
-                if same and mine.survivor is None:
-                    mine.survivor = hit.survivor
-                    break
+            same = mine.get((hit.finding.pointer, hit.finding.fingerprint))
+            if same:
+                same.pop(0).survivor = hit.survivor
             else:
                 self._hits.append(hit)
 

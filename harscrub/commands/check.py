@@ -204,8 +204,6 @@ def check(
             raise typer.BadParameter(f"must be one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
         if fmt not in FORMATS:
             raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
-        if against is not None and len(files) != 1:
-            raise typer.BadParameter("--against ORIGINAL takes exactly one FILE: the sanitized copy", param_hint="FILE")
         # One key for the whole run (the file's, or a fresh one), so a secret has one
         # fingerprint in every file and in both files of --against.
         key = Fingerprinter.read_key(key_file) if key_file else os.urandom(32)
@@ -213,6 +211,8 @@ def check(
                         max_input_bytes=max_size, max_entry_bytes=max_entry_size)
         _ = policy.rules  # load and validate rule files before reading any input
         paths = expand_paths(files)
+        if against is not None and len(paths) != 1:
+            raise typer.BadParameter("--against ORIGINAL takes exactly one FILE: the sanitized copy", param_hint="FILE")
         if "-" in paths and len(paths) > 1:
             raise typer.BadParameter("- (stdin) cannot be checked together with other files", param_hint="FILE")
         options = CheckOptions(show_claims=show_claims)
