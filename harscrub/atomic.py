@@ -23,6 +23,11 @@ def atomic_output(target: Path, *, mode_from: Path | None = None) -> Iterator[Bi
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"cannot write {target}: folder {folder} does not exist")
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder")
+    if target.exists() and not target.is_file():
+        # A device, pipe or socket (/dev/stdout): a rename would replace it with a file.
+        raise OutputError(f"cannot write {target}: not a regular file (use -o - for standard output)")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".harscrub-tmp", dir=folder)
     except OSError as exc:

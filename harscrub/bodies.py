@@ -81,10 +81,13 @@ def redact_json_text(r: "Redactor", text: str, where: "Where") -> str | None:
                 return "\n".join(line for line in redacted_lines if line is not None) + ("\n" if text.endswith("\n") else "")
         return None
     before = r.redactions
-    redacted = _json_value(r, obj, where, "")
-    if r.redactions == before:
-        return text
-    return _dump_like(redacted, text)
+    try:
+        redacted = _json_value(r, obj, where, "")
+        if r.redactions == before:
+            return text
+        return _dump_like(redacted, text)
+    except RecursionError:
+        return None  # parsed, but too deep to walk: scanned as text, like JSON too deep to parse
 
 
 def _multipart_boundary(text: str, mime: str) -> str | None:

@@ -179,16 +179,20 @@ class Scanner:
             on_finding=self._on_finding,
             inspect_secret=self._inspect,
         )
-        # A second redactor, with no listeners, redacts what is shown of a token's claims.
-        shown = Redactor(policy.rules, fingerprint=self.fingerprint, allow=policy.allow)
-        self.tokens = TokenDecoder(
-            now=options.now, show_claims=options.show_claims, scrub=lambda v: shown.any(v, Where(None, ()))
-        )
+        self.tokens = TokenDecoder(now=options.now, show_claims=options.show_claims, scrub=self._scrub_claim)
+        self._claims_redactor: Redactor | None = None
         self.probe = probe
         self._hits: list[Hit] = []
         self._text: EntryText | None = None
         self._captured: datetime | None = None
         self._place: tuple[int | None, int | None] = (None, None)
+
+    def _scrub_claim(self, value: Any) -> Any:
+        """What is shown of a token (``iss``, ``kid``, claims) goes through the rules too, with
+        a second redactor that records nothing; made on the first token, most files have none."""
+        if self._claims_redactor is None:
+            self._claims_redactor = Redactor(self.policy.rules, fingerprint=self.fingerprint, allow=self.policy.allow)
+        return self._claims_redactor.any(value, Where(None, ()))
 
     # -- redactor hooks -------------------------------------------------------------------
     def _inspect(self, finding: Finding, secret: str) -> None:

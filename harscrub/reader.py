@@ -27,8 +27,9 @@ import orjson
 from .errors import InputTooLargeError, InvalidHarError
 
 CHUNK = 1 << 20
-#: Nesting deeper than this inside the HAR structure is refused (real HARs nest < 30).
-MAX_DEPTH = 500
+#: Nesting deeper than this inside one entry or member is refused (real HARs nest < 30); it
+#: keeps the recursive walk, sweep and serialisation of an entry well inside Python's stack.
+MAX_DEPTH = 200
 #: Default cap on the size of one entry.
 DEFAULT_MAX_ENTRY_BYTES = 1 << 30
 
@@ -76,15 +77,21 @@ class EntriesEnd:
 Event = Member | RawEntry | LogStart | LogEnd | EntriesStart | EntriesEnd
 
 
+class _ConstantError(ValueError):
+    """NaN, Infinity or -Infinity: JavaScript literals that JSON does not have."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+    raise _ConstantError(f"{name} is not valid JSON")
 
 
 def decode_json(raw: bytes, *, offset: int = 0, entry: int | None = None) -> Any:
     """Decode one JSON value; orjson first, the standard library for what orjson refuses.
 
-    Browser exports can hold lone-surrogate escapes (``"\\ud800"``) that orjson rejects; the
-    standard library reads them. NaN and Infinity are refused by both.
+    Browser exports can hold lone-surrogate escapes (``"\\ud800"``, half of a cut emoji) that
+    orjson rejects; the standard library reads them, and each lone half becomes U+FFFD (the
+    character a browser shows for it): no UTF-8 tool, the regex engine included, can take a
+    string that holds one. NaN and Infinity are refused by both.
     """
     try:
         return orjson.loads(raw)
@@ -95,14 +102,32 @@ def decode_json(raw: bytes, *, offset: int = 0, entry: int | None = None) -> Any
     except UnicodeDecodeError as exc:
         raise InvalidHarError("invalid UTF-8", offset=offset + exc.start, entry=entry) from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return _mend_surrogates(json.loads(text, parse_constant=_reject_constant))
     except RecursionError:
         raise InvalidHarError("JSON nested too deeply", offset=offset, entry=entry) from None
     except json.JSONDecodeError as exc:
         at = offset + len(text[: exc.pos].encode("utf-8", "surrogatepass"))
         raise InvalidHarError(f"not valid JSON: {exc.msg}", offset=at, entry=entry) from None
-    except ValueError:
-        raise InvalidHarError(f"not valid JSON: {fast_error}", offset=offset, entry=entry) from None
+    except ValueError as exc:
+        # orjson stopped at the literal; its position counts characters, the offset counts bytes.
+        pos = fast_error.pos if isinstance(exc, _ConstantError) and fast_error.pos is not None else 0
+        at = offset + len(text[:pos].encode("utf-8", "surrogatepass"))
+        raise InvalidHarError(f"not valid JSON: {exc}", offset=at, entry=entry) from None
+
+
+def _mend_surrogates(value: Any) -> Any:
+    """``value`` with every lone UTF-16 surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, dict):
+        return {_mend_surrogates(k): _mend_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mend_surrogates(v) for v in value]
+    return value
 
 
 class HarReader:
@@ -164,6 +189,20 @@ class HarReader:
         return c
 
     def _span(self) -> tuple[int, int]:
+        """Start and end (buffer positions) of the next JSON value, within the size cap."""
+        start, end = self._locate()
+        if end - start > self._max_entry:
+            raise self._too_large(start)
+        return start, end
+
+    def _too_large(self, start: int) -> InputTooLargeError:
+        return InputTooLargeError(
+            f"a single value is larger than the {self._max_entry} byte limit (raise it with --max-entry-size)",
+            offset=self._offset(start),
+            entry=self._entry,
+        )
+
+    def _locate(self) -> tuple[int, int]:
         """Start and end (buffer positions) of the next JSON value, reading as needed."""
         c = self._peek()
         if c is None:
@@ -172,6 +211,9 @@ class HarReader:
         if c in b"{[":
             return self._container(start)
         pattern = _STRING if c == 0x22 else _SCALAR
+        if c != 0x22 and _SCALAR.match(self._buf, start) is None:
+            # A delimiter (',', ':', '}', ']') where a value should start: more input cannot help.
+            raise self._error(f"expected a value, found {chr(c)!r}", start)
         while True:
             m = pattern.match(self._buf, start)
             if m is not None and (m.end() < len(self._buf) or self._eof):
@@ -186,11 +228,7 @@ class HarReader:
         self._pos = start
         pending = len(self._buf) - start
         if pending > self._max_entry:
-            raise InputTooLargeError(
-                f"a single value is larger than the {self._max_entry} byte limit (raise it with --max-entry-size)",
-                offset=self._offset(start),
-                entry=self._entry,
-            )
+            raise self._too_large(start)
         if not self._fill(pending):
             raise self._truncated()
 
@@ -219,9 +257,9 @@ class HarReader:
                     return start, i
 
     def _key(self) -> str:
+        if self._peek() not in (0x22, None):
+            raise self._error("expected an object key (a string)")
         start, end = self._span()
-        if self._buf[start] != 0x22:
-            raise self._error("expected an object key (a string)", start)
         key = decode_json(bytes(self._buf[start:end]), offset=self._offset(start), entry=self._entry)
         self._pos = end
         self._expect(b":", "':' after an object key")
@@ -262,7 +300,10 @@ class HarReader:
             raise self._error("unexpected data after the end of the HAR document")
 
     def _log(self) -> Iterator[Event]:
-        if self._peek() != 0x7B:
+        c = self._peek()
+        if c is None:
+            raise self._truncated("unexpected end of input, expected the 'log' object")
+        if c != 0x7B:
             raise self._error("not a HAR: 'log' is not an object")
         self._pos += 1
         yield LogStart()
@@ -284,7 +325,10 @@ class HarReader:
         yield LogEnd()
 
     def _entries(self) -> Iterator[Event]:
-        if self._peek() != 0x5B:
+        c = self._peek()
+        if c is None:
+            raise self._truncated("unexpected end of input, expected the 'log.entries' list")
+        if c != 0x5B:
             raise self._error("not a HAR: 'log.entries' is not a list")
         self._pos += 1
         yield EntriesStart()

@@ -174,7 +174,8 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value, where)
         if isinstance(value, dict):
-            return {k: self.named(k, v, where.at(k), "param") for k, v in value.items()}
+            # Keys are read too: a dict where a string was expected may hold a token as a key.
+            return {self.shapes(k, where.at(k)): self.named(k, v, where.at(k), "param") for k, v in value.items()}
         if isinstance(value, list):
             return [self.any(v, where.at(i)) for i, v in enumerate(value)]
         return value

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Callable
 
 from . import marker
 from .atomic import atomic_output
-from .errors import InvalidHarError, OutputError
+from .errors import HarscrubError, InvalidHarError, OutputError
 from .findings import Finding, Report
 from .fingerprint import Fingerprinter
 from .policy import Policy
@@ -45,7 +45,12 @@ def _first_pass(
             entry = decode_json(event.raw, offset=event.offset, entry=event.index)
             if not isinstance(entry, dict):
                 raise InvalidHarError("entry is not an object", offset=event.offset, entry=event.index)
-            writer.entry(dump(walk_entry(r, entry, event.index)))
+            try:
+                redacted = walk_entry(r, entry, event.index)
+            except RecursionError:
+                # The reader bounds nesting well below the stack; this catches a caller's deep stack.
+                raise InvalidHarError("entry nested too deeply to sanitize", offset=event.offset, entry=event.index) from None
+            writer.entry(dump(redacted))
             if progress is not None:
                 progress(event.offset + len(event.raw))
         elif isinstance(event, Member):
@@ -148,6 +153,8 @@ def sanitize_stream(
 def default_output(src: Path) -> Path:
     """``capture.har`` -> ``capture.scrubbed.har`` (``.har.gz`` and ``.json`` alike)."""
     name = src.name
+    if not name:  # ".", "..", "/": a folder, never a HAR
+        raise HarscrubError(f"{src} is a directory, not a HAR file")
     for suffix in (".har.gz", ".har.json", ".har", ".json", ".gz"):
         if name.lower().endswith(suffix):
             return src.with_name(name[: -len(suffix)] + ".scrubbed.har")

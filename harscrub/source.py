@@ -27,7 +27,7 @@ DEFAULT_MAX_INPUT_BYTES = 8 << 30
 class _Capped(io.RawIOBase):
     """Raises once more than ``limit`` bytes have been read (a gzip bomb, a runaway pipe)."""
 
-    def __init__(self, inner: BinaryIO, limit: int, what: str) -> None:
+    def __init__(self, inner: io.BufferedIOBase, limit: int, what: str) -> None:
         self._inner = inner
         self._limit = limit
         self._what = what
@@ -38,7 +38,9 @@ class _Capped(io.RawIOBase):
 
     def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
         try:
-            data = self._inner.read(len(b))
+            # read1: one decompressed block at a time, so a corrupt or cut gzip stream is
+            # reported at the offset where it breaks, not at the start of a large read.
+            data = self._inner.read1(len(b))
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise InvalidHarError(f"{self._what} is corrupt or truncated ({exc})", offset=self._read) from None
         n = len(data)
@@ -77,10 +79,10 @@ def wrap_stream(raw: BinaryIO, *, name: str = "input", max_bytes: int = DEFAULT_
     """Decompress gzip when the magic says so, drop a UTF-8 BOM, refuse UTF-16/32."""
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(_Passthrough(raw))
     head = buffered.peek(4)[:4]
-    stream: BinaryIO = buffered
+    stream: io.BufferedIOBase = buffered
     what = name
     if head[:2] == GZIP_MAGIC:
-        stream = gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[assignment]
+        stream = gzip.GzipFile(fileobj=buffered, mode="rb")
         what = f"{name} (gzip, decompressed)"
     capped = io.BufferedReader(_Capped(stream, max_bytes, what), buffer_size=1 << 20)
     head = capped.peek(4)[:4]

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 _SCHEME = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9._~+/-]*)(\s+)(.+)$", re.DOTALL)
 _COOKIE_SPLIT = re.compile(r"(;\s*)")
+#: Stands for the missing name of a cookie, so the cookie rules still judge its value.
+UNNAMED_COOKIE = "(unnamed)"
 
 
 def whole(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
@@ -65,7 +67,7 @@ def _cookie_pair(r: "Redactor", pair: str, where: "Where") -> str:
         # A bare token is a value without a name: fail closed.
         name, value = "", pair
     cookie_name = name.strip()
-    rule = r.names.classify(cookie_name, "cookie")
+    rule = r.names.classify(cookie_name or UNNAMED_COOKIE, "cookie")
     if rule is None or not value:
         return pair
     redacted = r.secret(value, rule, where.sub(f'cookie "{cookie_name}"'))

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from . import bodies, urls
 from .redact import Redactor, Where
+from .strategies import UNNAMED_COOKIE
 
 #: Headers whose value is a URL (or, for ``:path``, the path and query of one).
 URL_HEADERS = frozenset({"referer", "location", "content-location", "origin", ":path", "link", "refresh"})
@@ -60,10 +61,12 @@ def _cookies(r: Redactor, cookies: Any, where: Where) -> Any:
             continue
         name = cookie.get("name")
         label = f'cookie "{name}"'
+        # A cookie without a usable name is still a cookie: its value goes like any other's.
+        cookie_name = name if isinstance(name, str) and name else UNNAMED_COOKIE
         new = {}
         for key, value in cookie.items():
             if key == "value":
-                new[key] = r.named(name if isinstance(name, str) else "", value, here.at(key, detail=label), "cookie")
+                new[key] = r.named(cookie_name, value, here.at(key, detail=label), "cookie")
             elif key == "name":
                 new[key] = value
             else:
