@@ -12,10 +12,16 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 
 import re2
+
+try:  # no wheel on some platforms: the sweep then falls back to RE2
+    import hyperscan
+except ImportError:  # pragma: no cover
+    hyperscan = None  # type: ignore[assignment]
 
 from .fingerprint import mask, placeholder
 from .findings import Finding
@@ -64,11 +70,17 @@ def encodings(secret: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_SWEEP_LENGTH}
 
 
+def _stop_at_first(*_: Any) -> bool:
+    return True  # stop the scan: one hit is enough
+
+
 class Sweeper:
     """Finds and replaces every known secret, in all its encodings, in strings and bytes."""
 
     def __init__(self, known: dict[str, tuple[str, str]], rules: RuleSet) -> None:
         self._replacement: dict[str, tuple[str, str, str, str]] = {}
+        self._fallback: Any = None
+        self._bytes: Any = None
         for secret, (rule_id, fp) in sorted(known.items(), key=lambda kv: -len(kv[0])):
             if len(secret) < MIN_SWEEP_LENGTH or _NOT_SWEPT.match(secret):
                 continue
@@ -82,11 +94,31 @@ class Sweeper:
             return
         self._text = re2.compile("|".join(re2.escape(f) for f in forms), options=_OPTIONS)
         in_json = {json.dumps(f, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass") for f in forms}
-        self._bytes = re2.compile(b"|".join(re2.escape(b) for b in sorted(in_json, key=len, reverse=True)), options=_OPTIONS)
+        # Hyperscan is built for large literal sets: one RE2 alternation of thousands of
+        # secrets falls off its DFA and turned a 200 MB file into a 20-minute run.
+        literals = sorted(in_json, key=len, reverse=True)
+        if hyperscan is None:  # pragma: no cover
+            self._fallback = re2.compile(b"|".join(re2.escape(b) for b in literals), options=_OPTIONS)
+            return
+        self._bytes = hyperscan.Database()
+        self._bytes.compile(
+            expressions=[re.escape(b) for b in literals],
+            ids=list(range(len(literals))),
+            elements=len(literals),
+            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(literals),
+        )
 
     def may_hold(self, raw: bytes) -> bool:
         """Cheap test on serialised JSON: False means no known secret is in there."""
-        return self.active and self._bytes.search(raw) is not None
+        if not self.active:
+            return False
+        if self._fallback is not None:  # pragma: no cover
+            return self._fallback.search(raw) is not None
+        try:
+            self._bytes.scan(raw, match_event_handler=_stop_at_first)
+        except hyperscan.ScanTerminated:
+            return True
+        return False
 
     def text(self, text: str, where: "Where", found: list[Finding]) -> str:
         if not self.active or len(text) < MIN_SWEEP_LENGTH:
