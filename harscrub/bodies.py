@@ -80,6 +80,8 @@ def redact_json_text(r: "Redactor", text: str, where: "Where") -> str | None:
             if all(line is not None for line in redacted_lines):
                 return "\n".join(line for line in redacted_lines if line is not None) + ("\n" if text.endswith("\n") else "")
         return None
+    if r.prime(obj, keep=True):
+        return text  # no value, key or key name in it that any rule can touch
     before = r.redactions
     try:
         redacted = _json_value(r, obj, where, "")
@@ -132,6 +134,10 @@ def redact_multipart(r: "Redactor", text: str, mime: str, where: "Where") -> str
 def redact_body(r: "Redactor", text: str, mime: str, where: "Where") -> str:
     """A request or response body given as text, parsed by what its MIME type says."""
     kind = (mime or "").lower()
+    # A form part without '=' is read as a URL component; multipart is never skipped (a part
+    # may start right after a boundary, where no scan of the whole body sees a word start).
+    if "multipart/" not in kind and r.quiet(text, "url" if "x-www-form-urlencoded" in kind else "text"):
+        return text
     if "x-www-form-urlencoded" in kind:
         return urls.redact_query(r, text, where, label="form", place="text")
     if "multipart/" in kind:

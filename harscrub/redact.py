@@ -23,6 +23,7 @@ from . import bodies, strategies, urls
 from .detect import NameDetector, ValueDetector, is_placeholder_only
 from .findings import Finding
 from .fingerprint import Fingerprinter, mask, placeholder
+from .prefilter import Prefilter
 from .rules import Rule, RuleSet
 
 JwtMode = Literal["drop", "strip-signature"]
@@ -75,6 +76,10 @@ class Redactor:
         self.rules = rules
         self.values = ValueDetector(rules.value_rules)
         self.names = NameDetector(rules)
+        self.prefilter = Prefilter(rules)
+        #: Strings no rule can touch as text / even as a URL (see :mod:`prefilter`); set by prime().
+        self._quiet_text: set[str] = set()
+        self._quiet_url: set[str] = set()
         self.fingerprint = fingerprint or Fingerprinter()
         self.jwt_mode = jwt_mode
         self.allow = allow
@@ -122,9 +127,32 @@ class Redactor:
         if value and value not in self.allow and not is_placeholder_only(value):
             self.known.setdefault(value, (rule.id, self.fingerprint(value)))
 
+    # -- quiet strings --------------------------------------------------------------------------
+    def prime(self, value: Any, *, keep: bool = False) -> bool:
+        """Find, in one scan, the strings of ``value`` (keys too) that no rule can touch.
+
+        The verbs then hand those back unread. Quietness depends on the text alone, so a set
+        kept from an earlier value is never wrong, only larger (``keep=True`` adds to it).
+        Returns True when every string of ``value`` is quiet as text.
+        """
+        strings = _strings(value)
+        as_text, as_url = self.prefilter.quiet(strings)
+        if keep:
+            self._quiet_text |= as_text
+            self._quiet_url |= as_url
+        else:
+            self._quiet_text, self._quiet_url = as_text, as_url
+        return all(type(s) is str and s in as_text for s in strings)
+
+    def quiet(self, text: str, place: str = "text") -> bool:
+        """True when no rule can touch ``text`` read in ``place`` (a URL component or text)."""
+        return text in (self._quiet_url if place == "url" else self._quiet_text)
+
     # -- verbs ----------------------------------------------------------------------------------
     def shapes(self, text: str, where: Where, place: str = "text") -> str:
         """Redact every secret shape the value rules find in ``text``."""
+        if text in (self._quiet_url if place == "url" else self._quiet_text):
+            return text
         found = self.values.find(text, place)
         if not found:
             return text
@@ -148,6 +176,8 @@ class Redactor:
 
     def text(self, text: str, where: Where, place: str = "text") -> str:
         """Any string: route it to the handler of the format it is in, then scan its shapes."""
+        if text in (self._quiet_url if place == "url" else self._quiet_text):
+            return text
         if len(text) < 3 or self._depth >= MAX_FORMAT_DEPTH:
             return self.shapes(text, where, place)
         self._depth += 1
@@ -179,6 +209,34 @@ class Redactor:
         if isinstance(value, list):
             return [self.any(v, where.at(i)) for i, v in enumerate(value)]
         return value
+
+
+def _strings(value: Any) -> list[Any]:
+    """Every string in a decoded JSON value, keys included (iterative: no depth limit).
+
+    Keys go in as they are: the prefilter judges only ``str`` items, whatever else is there.
+    """
+    out: list[Any] = []
+    stack = [value]
+    pop, push, add, add_all = stack.pop, stack.extend, out.append, out.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            add(item)
+        elif kind is dict:
+            add_all(item)
+            push(item.values())
+        elif kind is list:
+            push(item)
+        elif isinstance(item, str):
+            add(item)
+        elif isinstance(item, dict):
+            add_all(item)
+            push(item.values())
+        elif isinstance(item, (list, tuple)):
+            push(item)
+    return out
 
 
 def _b64_text(text: str) -> str | None:

@@ -103,6 +103,8 @@ def _authority(r: "Redactor", authority: str, where: "Where") -> str:
 
 def redact_url(r: "Redactor", url: str, where: "Where") -> str:
     """Redact a whole URL (absolute or relative), keeping every non-secret byte."""
+    if r.quiet(url, "url"):
+        return url
     m = _URL.match(url)
     if m is None:  # pragma: no cover - the pattern matches every string
         return r.shapes(url, where, "url")

@@ -187,6 +187,7 @@ def _section(r: Redactor, section: Any, where: Where, handlers: dict[str, Any]) 
 def walk_entry(r: Redactor, entry: dict[str, Any], index: int) -> dict[str, Any]:
     """The redacted copy of one entry; the input dict is not modified."""
     root = Where(index, ("log", "entries", index))
+    r.prime(entry)
     out: dict[str, Any] = {}
     for key, value in entry.items():
         here = root.at(key)

@@ -1,0 +1,189 @@
+"""The prefilter only skips strings no rule can touch: with it on, every place of every string
+is redacted exactly as with it off (same output, same findings), whatever encoding hides a
+secret; and it does skip the ordinary strings that make up most of a HAR."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Callable
+from urllib.parse import quote, quote_plus
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from harscrub import bodies, urls
+from harscrub.findings import Finding
+from harscrub.fingerprint import Fingerprinter
+from harscrub.prefilter import Prefilter, name_condition
+from harscrub.redact import Redactor, Where
+from harscrub.rules import Rule, load_rules
+from harscrub.walk import walk_entry
+
+RULES = load_rules()
+KEY = b"k" * 32
+pytest.importorskip("hyperscan", reason="the prefilter runs on Hyperscan; without it every string takes the full path")
+
+
+def redactor(enabled: bool) -> tuple[Redactor, list[Finding]]:
+    found: list[Finding] = []
+    r = Redactor(RULES, fingerprint=Fingerprinter(KEY), on_finding=found.append)
+    if not enabled:
+        r.prefilter.enabled = False
+    return r, found
+
+
+#: One redactor with the prefilter and one without, shared (building one compiles every rule).
+PAIR = [redactor(True), redactor(False)]
+
+
+def same_both_ways(run: Callable[[Redactor], Any], primed: Any) -> Any:
+    """``run`` gives the same result and the same findings with the prefilter on and off."""
+    results = []
+    for r, found in PAIR:
+        found.clear()
+        r.prime(primed)
+        out = run(r)
+        results.append((out, [(f.rule, f.pointer, f.detail, f.fingerprint) for f in found]))
+    assert results[0] == results[1]
+    return results[0][0]
+
+
+WHERE = Where(0, ("log", "entries", 0, "x"))
+EXAMPLES = [e for r in RULES.value_rules for e in r.examples]
+NAMES = [e for r in RULES.name_rules if "param" in r.places for e in r.examples]
+
+
+def hidden(secret: str) -> list[str]:
+    """A secret as the full path may meet it: raw, URL-encoded, JSON-escaped, base64'd, inside a
+    query, a form, JSON text, a multipart part, after a word character, with a folded letter."""
+    b64 = base64.b64encode(secret.encode()).decode()
+    return [
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        json.dumps({"k": secret}),
+        json.dumps(json.dumps({"k": secret})),
+        b64,
+        f"https://example.com/a/{b64}/b?x={quote(secret, safe='')}#f={quote_plus(secret)}",
+        f"https://example.com/cb?next={quote('https://x.example/?t=' + quote(secret, safe=''), safe='')}",
+        f"a=1&b={quote_plus(secret)}&c",
+        f"--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n{secret}\r\n--B{secret}--",
+        f"x{secret}y",
+        secret.replace("s", "\u017f").replace("k", "\u212a"),
+        f"Zürich {secret} naïve",
+        f"see https://u:{quote(secret, safe='')}@host.example/",
+    ]
+
+
+@pytest.mark.parametrize("secret", EXAMPLES + ["hunter22", "Basic dXNlcjpwYXNzd29yZA=="])
+def test_value_examples_in_every_encoding(secret: str) -> None:
+    for text in hidden(secret):
+        for place in ("text", "url"):
+            same_both_ways(lambda r: r.text(text, WHERE, place), text)
+        same_both_ways(lambda r: urls.redact_url(r, text, WHERE), text)
+        for mime in ("application/x-www-form-urlencoded", "multipart/form-data; boundary=B", "application/json", "text/html"):
+            same_both_ways(lambda r: bodies.redact_body(r, text, mime, WHERE), text)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_secret_names_in_structured_text(name: str) -> None:
+    texts = [
+        json.dumps({name: "v4lu3-0f-s0me-l3ngth"}),
+        json.dumps([{"outer": {name: 12345678}}]),
+        f"https://example.com/cb?{name}=v4lu3-0f-s0me-l3ngth&x=1",
+        f"https://example.com/cb#{quote(name)}=v4lu3&x=1",
+        f"{name}=v4lu3-0f-s0me-l3ngth",
+        f"a=1&{quote_plus(name)}=v4lu3",
+        json.dumps({name.upper(): "v4lu3-0f-s0me-l3ngth"}),
+        f"https://example.com/?next={quote('/cb?' + name + '=v4lu3', safe='')}",
+    ]
+    for text in texts:
+        for place in ("text", "url"):
+            same_both_ways(lambda r: r.text(text, WHERE, place), text)
+        same_both_ways(lambda r: bodies.redact_body(r, text, "application/x-www-form-urlencoded", WHERE), text)
+
+
+PIECES = st.sampled_from(
+    EXAMPLES[:40] + NAMES + ["=", "&", "?", "#", "/", "//", "://", '"', "'", " ", "\n", "%", "+", "@", ":", ";",
+                             "{", "}", "[", "]", "\\", "é", "\u017f", "\u212a", "abc", "X" * 30, "token", "code"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, min_size=1, max_size=8), st.sampled_from(["raw", "url", "plus", "b64", "json"]))
+def test_any_mix_of_secrets_delimiters_and_encodings(pieces: list[str], encoding: str) -> None:
+    text = "".join(pieces)
+    text = {
+        "raw": text,
+        "url": quote(text, safe="/?&=:#"),
+        "plus": quote_plus(text),
+        "b64": base64.b64encode(text.encode()).decode(),
+        "json": json.dumps({"v": text}),
+    }[encoding]
+    for place in ("text", "url"):
+        same_both_ways(lambda r: r.text(text, WHERE, place), text)
+    same_both_ways(lambda r: urls.redact_url(r, text, WHERE), text)
+    same_both_ways(lambda r: bodies.redact_body(r, text, "application/x-www-form-urlencoded", WHERE), text)
+
+
+def test_whole_entries_are_redacted_the_same() -> None:
+    entry = {
+        "request": {
+            "method": "POST",
+            "url": "https://api.example.com/v1/login?code=abc123def456&page=2",
+            "headers": [
+                {"name": "authorization", "value": "Bearer " + EXAMPLES[0]},
+                {"name": "accept-encoding", "value": "gzip, deflate, br"},
+                {"name": "x-note", "value": "sk_live_4eC39HqLyjWDarjtT1zdp7dc"},
+            ],
+            "cookies": [{"name": "sid", "value": "s3ss10n-v4lu3"}],
+            "postData": {"mimeType": "application/json", "text": json.dumps({"user": "ann", "password": "hunter22"})},
+        },
+        "response": {
+            "content": {"mimeType": "application/json", "text": json.dumps({"items": [{"name": "São Paulo", "n": 3}]}, ensure_ascii=False)},
+        },
+        "_webSocketMessages": [{"type": "send", "opcode": 1, "data": "{\"apiKey\": \"AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY\"}"}],
+    }
+    out = same_both_ways(lambda r: walk_entry(r, entry, 0), {})
+    assert "hunter22" not in json.dumps(out) and "São Paulo" in json.dumps(out, ensure_ascii=False)
+
+
+def test_ordinary_strings_are_quiet() -> None:
+    quiet_text, quiet_url = Prefilter(RULES).quiet(
+        ["gzip, deflate, br", "same-origin", "Mon, 01 Jan 2024 10:00:00 GMT", "São Paulo", "/api/v2/orders", "author"]
+    )
+    assert {"gzip, deflate, br", "same-origin", "São Paulo", "/api/v2/orders", "author"} <= quiet_url <= quiet_text
+
+
+def test_strings_that_may_hold_a_secret_are_not() -> None:
+    loud = ["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "x=1&code=abc", '{"password": 1}', "a\\u0041KIA", "dXNlcjpwYXNzd29yZDEyMzQ1Njc4OQ==", "to\u212aen"]
+    quiet_text, quiet_url = Prefilter(RULES).quiet(loud + ["a%41b"])
+    assert not quiet_text - {"a%41b"} and not quiet_url
+    # percent-encoding only hides text where a URL or form is read: plain text stays quiet
+    assert "a%41b" in quiet_text
+
+
+def rule(pattern: str, match: str = "value", **extra: Any) -> Rule:
+    import re2
+
+    return Rule(id="x", description="x", severity="high", match=match, pattern=pattern,
+                places=extra.pop("places", ("text",) if match == "value" else ("param",)),
+                examples=extra.pop("examples", ("x",)), compiled=re2.compile(pattern), **extra)
+
+
+def test_conditions_it_cannot_vouch_for_switch_it_off() -> None:
+    from harscrub.rules import RuleSet
+
+    for bad in (rule(r"^secret=\w+"), rule(r"\Asecret"), rule("clé=\\w+"), rule(r"[^\x00-\x1f]{40}"),
+                rule(r"\pL{40}"), rule(r"(?s).", match="name")):
+        assert not Prefilter(RuleSet(RULES.rules + (bad,))).enabled, bad.pattern
+    assert Prefilter(RULES).enabled
+
+
+def test_name_conditions_hold_their_examples() -> None:
+    for r in RULES.name_rules:
+        if "param" in r.places:
+            assert name_condition(r) is not None, r.id
