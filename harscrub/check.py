@@ -246,7 +246,7 @@ class Scanner:
         return result
 
     def _entry(self, event: RawEntry, counter: LineCounter) -> None:
-        entry = decode_json(event.raw, offset=event.offset, entry=event.index)
+        entry = event.value if event.value is not None else decode_json(event.raw, offset=event.offset, entry=event.index)
         if not isinstance(entry, dict):
             raise InvalidHarError("entry is not an object", offset=event.offset, entry=event.index)
         self._text = EntryText(event.raw, *counter.position(event.offset))

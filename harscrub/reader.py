@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Iterator, Sequence
 
 import orjson
 
@@ -49,9 +49,13 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class RawEntry:
+    """One entry's exact bytes; ``value`` is the entry decoded, when the reader already had to
+    decode it to find where it ends (None otherwise: decode ``raw`` with :func:`decode_json`)."""
+
     index: int
     raw: bytes
     offset: int
+    value: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +134,35 @@ def _mend_surrogates(value: Any) -> Any:
     return value
 
 
+#: Layout guesses that may fail before the reader stops trying (see HarReader._by_layout).
+_MAX_LAYOUT_MISSES = 3
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """True when containers nest more than ``limit`` levels (the value itself is level 1)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
+    return False
+
+
 class HarReader:
     """Iterate the events of one HAR document read from a binary stream."""
 
-    def __init__(self, stream: BinaryIO, *, max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES) -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        *,
+        max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+        entry_sizes: Sequence[int] | None = None,
+    ) -> None:
+        """``entry_sizes``: the exact byte length of each entry, for a document this process
+        wrote itself (a spool): entries are then cut by length, not scanned."""
         self._f = stream
         self._buf = bytearray()
         self._pos = 0
@@ -142,6 +171,10 @@ class HarReader:
         self._max_entry = max_entry_bytes
         self._entry: int | None = None  # index of the entry being read, for error messages
         self.entries = 0
+        self._sizes = entry_sizes
+        #: Whether entries are found by their closing line (see _by_layout); off after misses.
+        self._layout_misses = 0
+        self._closings: dict[bytes, re.Pattern[bytes]] = {}
 
     # -- buffer ---------------------------------------------------------------------------
     def _fill(self, at_least: int = CHUNK) -> bool:
@@ -256,6 +289,74 @@ class HarReader:
                 if depth == 0:
                     return start, i
 
+    # -- entries, fast ---------------------------------------------------------------------
+    def _by_size(self) -> tuple[int, int, bytes, Any] | None:
+        """The entry at ``_pos`` cut by its known length (a document this process wrote)."""
+        assert self._sizes is not None
+        if self.entries >= len(self._sizes):
+            return None
+        size = self._sizes[self.entries]
+        start = self._pos
+        while len(self._buf) - start < size:
+            self._grow(start)
+            start = self._pos
+        if size < 2 or self._buf[start + size - 1] != 0x7D:
+            return None  # not what was written: scan it
+        return start, start + size, bytes(self._buf[start : start + size]), None
+
+    def _by_layout(self) -> tuple[int, int, bytes, Any] | None:
+        """The entry at ``_pos`` found by its layout, decoded, or None to scan for it.
+
+        Browsers and most tools write HARs indented: an entry that opens on a line of its own
+        closes at the first later line indented exactly as much, which one C-speed search
+        finds. The guess is proved by decoding it (the decoder must end exactly at that
+        brace, as JSON has one end for a value that starts with '{'), and the decoded entry
+        is handed on, so its bytes are read once and never scanned bracket by bracket.
+        Anything unexpected (another layout, a lone surrogate the fast decoder refuses, nesting
+        deeper than allowed, an entry larger than allowed) falls back to the scan, which also
+        raises the right errors; after a few misses the layout is not tried again.
+        """
+        if self._layout_misses >= _MAX_LAYOUT_MISSES:
+            return None
+        start = self._pos
+        line = self._buf.rfind(b"\n", max(0, start - 256), start)
+        indent = bytes(self._buf[line + 1 : start]) if line >= 0 else b"x"
+        if indent.strip(b" \t"):
+            self._layout_misses = _MAX_LAYOUT_MISSES  # '{' does not open its own line: compact layout
+            return None
+        closing = self._closings.get(indent)
+        if closing is None:
+            closing = self._closings[indent] = re.compile(b"\n" + re.escape(indent) + b"[^ \t\r\n]")
+        i = start
+        while True:
+            m = closing.search(self._buf, i)
+            if m is not None:
+                break
+            pending = len(self._buf) - start
+            if pending > self._max_entry:
+                return self._miss()
+            scanned = pending
+            self._pos = start
+            if not self._fill(pending):
+                return self._miss()
+            start = self._pos  # _fill may have compacted the buffer
+            i = start + max(0, scanned - len(indent) - 2)
+        end = m.end()
+        if self._buf[end - 1] != 0x7D or end - start > self._max_entry:
+            return self._miss()
+        raw = bytes(self._buf[start:end])
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return self._miss()
+        if not isinstance(value, dict) or _deeper_than(value, MAX_DEPTH):
+            return self._miss()
+        return start, end, raw, value
+
+    def _miss(self) -> tuple[int, int, bytes, Any] | None:
+        self._layout_misses += 1
+        return None
+
     def _key(self) -> str:
         if self._peek() not in (0x22, None):
             raise self._error("expected an object key (a string)")
@@ -342,8 +443,13 @@ class HarReader:
                     raise self._truncated()
                 if c != 0x7B:
                     raise self._error(f"entry {self.entries} is not an object")
-                start, end = self._span()
-                yield RawEntry(self.entries, bytes(self._buf[start:end]), self._offset(start))
+                found = self._by_size() if self._sizes is not None else self._by_layout()
+                if found is None:
+                    start, end = self._span()
+                    yield RawEntry(self.entries, bytes(self._buf[start:end]), self._offset(start))
+                else:
+                    start, end, raw, value = found
+                    yield RawEntry(self.entries, raw, self._offset(start), value)
                 self._pos = end
                 self.entries += 1
                 if self._expect(b",]", "',' or ']' after an entry") == 0x5D:

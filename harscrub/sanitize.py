@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO, Callable, Sequence
 
 from . import marker
 from .atomic import atomic_output
@@ -35,14 +35,14 @@ Progress = Callable[[int], None]
 
 def _first_pass(
     src: BinaryIO, spool: BinaryIO, r: Redactor, policy: Policy, progress: Progress | None
-) -> tuple[int, Any]:
+) -> tuple[int, Any, Sequence[int]]:
     """Redact every entry and member into ``spool``; returns entry count and any old marker."""
     writer = HarWriter(spool)
     previous_marker = None
     reader = HarReader(src, max_entry_bytes=policy.max_entry_bytes)
     for event in reader:
         if isinstance(event, RawEntry):
-            entry = decode_json(event.raw, offset=event.offset, entry=event.index)
+            entry = event.value if event.value is not None else decode_json(event.raw, offset=event.offset, entry=event.index)
             if not isinstance(entry, dict):
                 raise InvalidHarError("entry is not an object", offset=event.offset, entry=event.index)
             try:
@@ -69,18 +69,22 @@ def _first_pass(
         elif isinstance(event, LogEnd):
             writer.end_log()
     writer.close()
-    return reader.entries, previous_marker
+    return reader.entries, previous_marker, writer.entry_sizes
 
 
 def _second_pass(
-    spool: BinaryIO, dst: BinaryIO, r: Redactor, report: Report, policy: Policy, entries: int, previous_marker: Any
+    spool: BinaryIO, dst: BinaryIO, r: Redactor, report: Report, policy: Policy, entries: int, previous_marker: Any,
+    sizes: Sequence[int],
 ) -> None:
-    """Sweep known secrets from the spooled document and write it out with the marker."""
+    """Sweep known secrets from the spooled document and write it out with the marker.
+
+    ``sizes`` are the lengths of the entries pass 1 wrote: the reader cuts them by length.
+    """
     sweeper = Sweeper(r.known, r.rules)
     writer = HarWriter(dst)
     digest = marker.EntryDigest()
     swept: list[Finding] = []
-    for event in HarReader(spool, max_entry_bytes=max(policy.max_entry_bytes * 4, 1 << 30)):
+    for event in HarReader(spool, max_entry_bytes=max(policy.max_entry_bytes * 4, 1 << 30), entry_sizes=sizes):
         if isinstance(event, RawEntry):
             raw = event.raw
             if sweeper.may_hold(raw):
@@ -143,10 +147,10 @@ def sanitize_stream(
     )
     own = tempfile.TemporaryFile(prefix="harscrub-") if spool is None else contextlib.nullcontext(spool)
     with own as work:
-        entries, previous_marker = _first_pass(src, work, r, policy, progress)
+        entries, previous_marker, sizes = _first_pass(src, work, r, policy, progress)
         work.seek(0)
         report.entries = entries
-        _second_pass(work, dst, r, report, policy, entries, previous_marker)
+        _second_pass(work, dst, r, report, policy, entries, previous_marker, sizes)
     return report
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 from typing import Any, BinaryIO
 
 import orjson
@@ -27,6 +28,9 @@ class HarWriter:
         self._top_members = 0
         self._entries = 0
         self._in_log = False
+        #: Byte length of each entry written, so a reader of this output can cut entries by
+        #: length instead of scanning for them (the second pass of sanitize).
+        self.entry_sizes = array("Q")
 
     def _top_key(self, key: str) -> None:
         self._out.write(b"{\n" if self._top_members == 0 else b",\n")
@@ -60,6 +64,7 @@ class HarWriter:
         self._out.write(b"\n" if self._entries == 0 else b",\n")
         self._out.write(raw)
         self._entries += 1
+        self.entry_sizes.append(len(raw))
 
     def end_entries(self) -> None:
         self._out.write(b"\n]" if self._entries else b"]")
