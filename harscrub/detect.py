@@ -30,6 +30,8 @@ PLACEHOLDER = re2.compile(r"(?:eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.)?\[REDACTE
 
 def is_placeholder_only(value: str) -> bool:
     """True when nothing but placeholders and separators is left of a value."""
+    if "[REDACTED" not in value:  # every placeholder holds it: the common answer, without a regex
+        return False
     rest = PLACEHOLDER.sub("", value)
     return len(rest) < len(value) and not rest.strip(" \t,;:=\"'")
 
