@@ -80,7 +80,7 @@ def redact_json_text(r: "Redactor", text: str, where: "Where") -> str | None:
             if all(line is not None for line in redacted_lines):
                 return "\n".join(line for line in redacted_lines if line is not None) + ("\n" if text.endswith("\n") else "")
         return None
-    if r.prime(obj, keep=True):
+    if r.prime(obj):
         return text  # no value, key or key name in it that any rule can touch
     before = r.redactions
     try:

@@ -335,6 +335,20 @@ class Prefilter:
             self._scans = (text, url)
         return self._scans
 
+    def judge(self, text: str) -> tuple[bool, bool]:
+        """(quiet as text, quiet as a URL) for one string, by the rules of :meth:`quiet`."""
+        if not self.enabled or len(text) > MAX_BATCHED or not (text.isascii() or not _folded(text)):
+            return _JUDGED_LOUD
+        scans = self._built()
+        if scans is None:
+            return _JUDGED_LOUD
+        data = text.encode("ascii", _FOLD_ERRORS)
+        if scans[0].fires(data):
+            return _JUDGED_LOUD
+        if not scans[1].fires(data):
+            return _JUDGED_QUIET
+        return _JUDGED_LOUD if "//" in text else _JUDGED_TEXT_ONLY
+
     def quiet(self, strings: Iterable[Any]) -> tuple[set[str], set[str]]:
         """The strings no rule can touch as text, and those no rule can touch even as a URL.
 
@@ -349,7 +363,7 @@ class Prefilter:
         if not self.enabled:
             return set(), set()
         batch = [s for s in dict.fromkeys(strings)
-                 if type(s) is str and len(s) <= MAX_BATCHED and (s.isascii() or not _FOLDED.intersection(s))]
+                 if type(s) is str and len(s) <= MAX_BATCHED and (s.isascii() or not _folded(s))]
         scans = self._built() if batch else None
         if scans is None:
             return set(), set()
@@ -371,10 +385,19 @@ class Prefilter:
         return as_text, as_url
 
 
+_JUDGED_LOUD = (False, False)
+_JUDGED_QUIET = (True, True)
+_JUDGED_TEXT_ONLY = (True, False)
+
 #: What a character beyond ASCII is scanned as: a control character no condition names.
 _OTHER = 0x01
-#: Characters RE2's case folding makes one with an ASCII letter (``(?i)s`` matches ``ſ``).
-_FOLDED = frozenset("\u017f\u212a")
+
+
+def _folded(text: str) -> bool:
+    """Holds a character RE2's case folding makes one with an ASCII letter (``(?i)s`` is ``ſ``)."""
+    return "\u017f" in text or "\u212a" in text
+
+
 _FOLD_ERRORS = "harscrub.prefilter"
 
 

@@ -81,6 +81,10 @@ class Where:
 
 
 FindingHook = Callable[[Finding, str], None]
+#: Judged strings remembered, at most (then forgotten all at once), and up to what length.
+_QUIET_CACHE = 1 << 16
+_QUIET_CACHED_LENGTH = 1024
+_LOUD = (False, False)
 _UNSEEN: Any = object()
 
 
@@ -101,9 +105,8 @@ class Redactor:
         self.values = ValueDetector(rules.value_rules)
         self.names = NameDetector(rules)
         self.prefilter = Prefilter(rules)
-        #: Strings no rule can touch as text / even as a URL (see :mod:`prefilter`); set by prime().
-        self._quiet_text: set[str] = set()
-        self._quiet_url: set[str] = set()
+        #: String -> (no rule can touch it as text, nor even as a URL): see :mod:`prefilter`.
+        self._quiet: dict[str, tuple[bool, bool]] = {}
         self.fingerprint = fingerprint or Fingerprinter()
         self.jwt_mode = jwt_mode
         self.allow = allow
@@ -158,30 +161,47 @@ class Redactor:
             self.known.setdefault(value, (rule.id, self.fingerprint(value)))
 
     # -- quiet strings --------------------------------------------------------------------------
-    def prime(self, value: Any, *, keep: bool = False) -> bool:
-        """Find, in one scan, the strings of ``value`` (keys too) that no rule can touch.
+    def prime(self, value: Any) -> bool:
+        """Judge every string of ``value`` (keys too) in one scan; True when all are quiet.
 
-        The verbs then hand those back unread. Quietness depends on the text alone, so a set
-        kept from an earlier value is never wrong, only larger (``keep=True`` adds to it).
-        Returns True when every string of ``value`` is quiet as text.
+        For a parsed JSON body: one scan for all its strings beats one per string, and a body
+        whose strings are all quiet need not be walked at all.
         """
         strings = _strings(value)
         as_text, as_url = self.prefilter.quiet(strings)
-        if keep:
-            self._quiet_text |= as_text
-            self._quiet_url |= as_url
-        else:
-            self._quiet_text, self._quiet_url = as_text, as_url
-        return all(type(s) is str and s in as_text for s in strings)
+        cache = self._quiet
+        if len(cache) > _QUIET_CACHE:
+            cache.clear()
+        quiet = True
+        for s in strings:
+            if type(s) is not str:
+                quiet = False
+            elif s in as_text:
+                cache[s] = (True, s in as_url)
+            else:
+                cache[s] = _LOUD
+                quiet = False
+        return quiet
 
     def quiet(self, text: str, place: str = "text") -> bool:
-        """True when no rule can touch ``text`` read in ``place`` (a URL component or text)."""
-        return text in (self._quiet_url if place == "url" else self._quiet_text)
+        """True when no rule can touch ``text`` read in ``place`` (a URL component or text).
+
+        Judged once per distinct string (see :mod:`prefilter`): a HAR repeats most of its
+        header values, hosts and paths from entry to entry.
+        """
+        judged = self._quiet.get(text)
+        if judged is None:
+            judged = self.prefilter.judge(text)
+            if len(text) <= _QUIET_CACHED_LENGTH:
+                if len(self._quiet) > _QUIET_CACHE:
+                    self._quiet.clear()
+                self._quiet[text] = judged
+        return judged[1] if place == "url" else judged[0]
 
     # -- verbs ----------------------------------------------------------------------------------
     def shapes(self, text: str, where: Where, place: str = "text") -> str:
         """Redact every secret shape the value rules find in ``text``."""
-        if text in (self._quiet_url if place == "url" else self._quiet_text):
+        if self.quiet(text, place):
             return text
         found = self.values.find(text, place)
         if not found:
@@ -206,7 +226,7 @@ class Redactor:
 
     def text(self, text: str, where: Where, place: str = "text") -> str:
         """Any string: route it to the handler of the format it is in, then scan its shapes."""
-        if text in (self._quiet_url if place == "url" else self._quiet_text):
+        if self.quiet(text, place):
             return text
         if len(text) < 3 or self._depth >= MAX_FORMAT_DEPTH:
             return self.shapes(text, where, place)

@@ -9,7 +9,7 @@ other strings meet the value rules. Nothing in an entry is passed through unread
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Callable, cast
 
 from . import bodies, urls
 from .redact import Redactor, Where
@@ -45,8 +45,8 @@ def _header_value(r: Redactor, name: str, value: Any, where: Where) -> Any:
     rule = r.names.classify(name, "header")
     if rule is not None:
         return r.named(name, value, where, "header")
-    if isinstance(value, str) and name.lower() in URL_HEADERS:
-        return urls.redact_url(r, value, where)
+    if name.lower() in URL_HEADERS:
+        return _url(r, value, where)
     return r.any(value, where)
 
 
@@ -107,8 +107,8 @@ def _post_data(r: Redactor, post: Any, where: Where) -> Any:
     new = {}
     for key, value in post.items():
         here = where.at(key, detail=f"request body ({mime or 'no type'})")
-        if key == "text" and isinstance(value, str):
-            new[key] = bodies.redact_body(r, value, mime, here)
+        if key == "text":
+            new[key] = _each_string(r, value, here, lambda text, w: bodies.redact_body(r, text, mime, w))
         elif key == "params":
             new[key] = _params(r, value, here, label, "text")
         else:
@@ -124,18 +124,38 @@ def _content(r: Redactor, content: Any, where: Where) -> Any:
     new = {}
     for key, value in content.items():
         here = where.at(key, detail=f"response body ({mime or 'no type'})")
-        if key == "text" and isinstance(value, str):
+        if key == "text":
             if isinstance(encoding, str) and encoding.lower() == "base64":
-                new[key] = bodies.redact_base64_body(r, value, mime, here)
+                new[key] = _each_string(r, value, here, lambda text, w: bodies.redact_base64_body(r, text, mime, w))
             else:
-                new[key] = bodies.redact_body(r, value, mime, here)
+                new[key] = _each_string(r, value, here, lambda text, w: bodies.redact_body(r, text, mime, w))
         else:
             new[key] = r.any(value, here)
     return new
 
 
+def _each_string(r: Redactor, value: Any, where: Where, handle: Callable[[str, Where], str]) -> Any:
+    """A field that should hold a string (a URL, a body): ``handle`` is what that string gets.
+
+    Fail closed on odd types: every string inside a list or dict gets the same treatment (a
+    relative ``/cb?code=…`` or a multipart body means nothing to the generic walk); keys are
+    read by name, as everywhere.
+    """
+    if isinstance(value, str):
+        return handle(value, where)
+    if isinstance(value, list):
+        return [_each_string(r, v, where.at(i), handle) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {
+            r.shapes(k, where.at(k)): r.named(k, v, where.at(k))
+            if r.names.classify(k, "param") else _each_string(r, v, where.at(k), handle)
+            for k, v in value.items()
+        }
+    return r.any(value, where)
+
+
 def _url(r: Redactor, value: Any, where: Where) -> Any:
-    return urls.redact_url(r, value, where) if isinstance(value, str) else r.any(value, where)
+    return _each_string(r, value, where, lambda text, w: urls.redact_url(r, text, w))
 
 
 def _message(r: Redactor, message: Any, where: Where) -> Any:
@@ -187,7 +207,6 @@ def _section(r: Redactor, section: Any, where: Where, handlers: dict[str, Any]) 
 def walk_entry(r: Redactor, entry: dict[str, Any], index: int) -> dict[str, Any]:
     """The redacted copy of one entry; the input dict is not modified."""
     root = Where(index, ("log", "entries", index))
-    r.prime(entry)
     out: dict[str, Any] = {}
     for key, value in entry.items():
         here = root.at(key)
