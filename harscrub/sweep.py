@@ -70,6 +70,18 @@ def encodings(secret: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_SWEEP_LENGTH}
 
 
+def _literal_database(literals: list[bytes], flag: int) -> Any:
+    """A Hyperscan block-mode database matching each of ``literals`` exactly (ids are indexes)."""
+    db = hyperscan.Database()
+    db.compile(
+        expressions=[re.escape(b) for b in literals],
+        ids=list(range(len(literals))),
+        elements=len(literals),
+        flags=[flag] * len(literals),
+    )
+    return db
+
+
 def _stop_at_first(*_: Any) -> bool:
     return True  # stop the scan: one hit is enough
 
@@ -92,21 +104,19 @@ class Sweeper:
         self.active = bool(forms)
         if not forms:
             return
-        self._text = re2.compile("|".join(re2.escape(f) for f in forms), options=_OPTIONS)
         in_json = {json.dumps(f, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass") for f in forms}
         # Hyperscan is built for large literal sets: one RE2 alternation of thousands of
         # secrets falls off its DFA and turned a 200 MB file into a 20-minute run.
         literals = sorted(in_json, key=len, reverse=True)
         if hyperscan is None:  # pragma: no cover
+            self._text = re2.compile("|".join(re2.escape(f) for f in forms), options=_OPTIONS)
             self._fallback = re2.compile(b"|".join(re2.escape(b) for b in literals), options=_OPTIONS)
             return
-        self._bytes = hyperscan.Database()
-        self._bytes.compile(
-            expressions=[re.escape(b) for b in literals],
-            ids=list(range(len(literals))),
-            elements=len(literals),
-            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(literals),
-        )
+        self._bytes = _literal_database(literals, hyperscan.HS_FLAG_SINGLEMATCH)
+        # The same forms as UTF-8, every occurrence reported: Sweeper.text replaces them.
+        self._forms = forms
+        self._form_bytes = [f.encode("utf-8", "surrogatepass") for f in forms]
+        self._strings = _literal_database(self._form_bytes, 0)
 
     def may_hold(self, raw: bytes) -> bool:
         """Cheap test on serialised JSON: False means no known secret is in there."""
@@ -123,16 +133,45 @@ class Sweeper:
     def text(self, text: str, where: "Where", found: list[Finding]) -> str:
         if not self.active or len(text) < MIN_SWEEP_LENGTH:
             return text
+        if self._bytes is None:  # pragma: no cover
+            return str(self._text.sub(lambda m: self._swap(m.group(0), where, found), text))
+        return self._replace(text, where, found)
 
-        def swap(m: Any) -> str:
-            rule_id, fp, preview, severity = self._replacement[m.group(0)]
-            found.append(
-                Finding(rule_id, severity, where.entry, where.pointer, where.detail or "repeat occurrence",
-                        fp, preview, len(m.group(0)), repeat=True)
-            )
-            return placeholder(rule_id, fp)
+    def _swap(self, form: str, where: "Where", found: list[Finding]) -> str:
+        """Record one repeat occurrence of a known secret; its placeholder."""
+        rule_id, fp, preview, severity = self._replacement[form]
+        found.append(
+            Finding(rule_id, severity, where.entry, where.pointer, where.detail or "repeat occurrence",
+                    fp, preview, len(form), repeat=True)
+        )
+        return placeholder(rule_id, fp)
 
-        return str(self._text.sub(swap, text))
+    def _replace(self, text: str, where: "Where", found: list[Finding]) -> str:
+        """Leftmost, then longest, non-overlapping occurrences, as RE2's alternation would pick.
+
+        Hyperscan reports where each literal ends; RE2 with thousands of alternatives falls
+        off its DFA and crawled at a few KB/s, so the replacement is done here.
+        """
+        data = text.encode("utf-8", "surrogatepass")
+        sizes = self._form_bytes
+        hits: list[tuple[int, int]] = []
+
+        def on_match(form: int, _start: int, end: int, _flags: int, _context: Any) -> None:
+            hits.append((end - len(sizes[form]), form))
+
+        self._strings.scan(data, match_event_handler=on_match)
+        if not hits:
+            return text
+        hits.sort(key=lambda h: (h[0], -len(sizes[h[1]])))
+        out: list[bytes] = []
+        last = 0
+        for start, form in hits:
+            if start >= last:
+                out.append(data[last:start])
+                out.append(self._swap(self._forms[form], where, found).encode("ascii"))
+                last = start + len(sizes[form])
+        out.append(data[last:])
+        return b"".join(out).decode("utf-8", "surrogatepass")
 
     def value(self, value: Any, where: "Where", found: list[Finding]) -> Any:
         """Sweep every string (keys included) of a decoded JSON value."""
