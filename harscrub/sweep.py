@@ -70,18 +70,6 @@ def encodings(secret: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_SWEEP_LENGTH}
 
 
-def _literal_database(literals: list[bytes], flag: int) -> Any:
-    """A Hyperscan block-mode database matching each of ``literals`` exactly (ids are indexes)."""
-    db = hyperscan.Database()
-    db.compile(
-        expressions=[re.escape(b) for b in literals],
-        ids=list(range(len(literals))),
-        elements=len(literals),
-        flags=[flag] * len(literals),
-    )
-    return db
-
-
 def _stop_at_first(*_: Any) -> bool:
     return True  # stop the scan: one hit is enough
 
@@ -92,7 +80,7 @@ class Sweeper:
     def __init__(self, known: dict[str, tuple[str, str]], rules: RuleSet) -> None:
         self._replacement: dict[str, tuple[str, str, str, str]] = {}
         self._fallback: Any = None
-        self._bytes: Any = None
+        self._db: Any = None
         for secret, (rule_id, fp) in sorted(known.items(), key=lambda kv: -len(kv[0])):
             if len(secret) < MIN_SWEEP_LENGTH or _NOT_SWEPT.match(secret):
                 continue
@@ -104,19 +92,26 @@ class Sweeper:
         self.active = bool(forms)
         if not forms:
             return
-        in_json = {json.dumps(f, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass") for f in forms}
-        # Hyperscan is built for large literal sets: one RE2 alternation of thousands of
-        # secrets falls off its DFA and turned a 200 MB file into a 20-minute run.
-        literals = sorted(in_json, key=len, reverse=True)
+        # Each form as it sits in a decoded string, and as it sits in serialised JSON (escaped).
+        literals: dict[bytes, str] = {}
+        for form in forms:
+            literals.setdefault(form.encode("utf-8", "surrogatepass"), form)
+        for form in forms:
+            literals.setdefault(json.dumps(form, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass"), form)
+        self._literals = list(literals)
+        self._literal_forms = list(literals.values())
         if hyperscan is None:  # pragma: no cover
             self._text = re2.compile("|".join(re2.escape(f) for f in forms), options=_OPTIONS)
-            self._fallback = re2.compile(b"|".join(re2.escape(b) for b in literals), options=_OPTIONS)
+            self._fallback = re2.compile(b"|".join(re2.escape(b) for b in self._literals), options=_OPTIONS)
             return
-        self._bytes = _literal_database(literals, hyperscan.HS_FLAG_SINGLEMATCH)
-        # The same forms as UTF-8, every occurrence reported: Sweeper.text replaces them.
-        self._forms = forms
-        self._form_bytes = [f.encode("utf-8", "surrogatepass") for f in forms]
-        self._strings = _literal_database(self._form_bytes, 0)
+        # Hyperscan is built for large literal sets: one RE2 alternation of thousands of
+        # secrets falls off its DFA and turned a 200 MB file into a 20-minute run.
+        self._db = hyperscan.Database()
+        self._db.compile(
+            expressions=[re.escape(b) for b in self._literals],
+            ids=list(range(len(self._literals))),
+            elements=len(self._literals),
+        )
 
     def may_hold(self, raw: bytes) -> bool:
         """Cheap test on serialised JSON: False means no known secret is in there."""
@@ -125,7 +120,7 @@ class Sweeper:
         if self._fallback is not None:  # pragma: no cover
             return self._fallback.search(raw) is not None
         try:
-            self._bytes.scan(raw, match_event_handler=_stop_at_first)
+            self._db.scan(raw, match_event_handler=_stop_at_first)
         except hyperscan.ScanTerminated:
             return True
         return False
@@ -133,7 +128,7 @@ class Sweeper:
     def text(self, text: str, where: "Where", found: list[Finding]) -> str:
         if not self.active or len(text) < MIN_SWEEP_LENGTH:
             return text
-        if self._bytes is None:  # pragma: no cover
+        if self._db is None:  # pragma: no cover
             return str(self._text.sub(lambda m: self._swap(m.group(0), where, found), text))
         return self._replace(text, where, found)
 
@@ -153,13 +148,13 @@ class Sweeper:
         off its DFA and crawled at a few KB/s, so the replacement is done here.
         """
         data = text.encode("utf-8", "surrogatepass")
-        sizes = self._form_bytes
+        sizes = self._literals
         hits: list[tuple[int, int]] = []
 
         def on_match(form: int, _start: int, end: int, _flags: int, _context: Any) -> None:
             hits.append((end - len(sizes[form]), form))
 
-        self._strings.scan(data, match_event_handler=on_match)
+        self._db.scan(data, match_event_handler=on_match)
         if not hits:
             return text
         hits.sort(key=lambda h: (h[0], -len(sizes[h[1]])))
@@ -168,7 +163,7 @@ class Sweeper:
         for start, form in hits:
             if start >= last:
                 out.append(data[last:start])
-                out.append(self._swap(self._forms[form], where, found).encode("ascii"))
+                out.append(self._swap(self._literal_forms[form], where, found).encode("ascii"))
                 last = start + len(sizes[form])
         out.append(data[last:])
         return b"".join(out).decode("utf-8", "surrogatepass")
