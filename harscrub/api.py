@@ -137,7 +137,8 @@ def check(
     show_claims: bool = False,
     now: datetime | None = None,
 ) -> CheckResult:
-    """Check a HAR for credentials, as ``harscrub check`` does; nothing is written anywhere.
+    """Check a HAR for credentials, as ``harscrub check`` does; no output is written anywhere
+    (past a thousand findings, the rest wait in a private temporary file, sealed: see :mod:`harscrub.spill`).
 
     The result lists each finding (``result.hits``: the :class:`Finding`, its request line
     already sanitized, its line and column) and says whether the file carries an intact

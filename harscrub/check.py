@@ -31,8 +31,9 @@ import orjson
 
 from . import marker
 from .errors import HarscrubError, InvalidHarError
-from .findings import Finding
+from .findings import Finding, Tally
 from .fingerprint import Fingerprinter
+from .jsonstream import Items, materialize
 from .jwtinfo import TokenDecoder, looks_like_jwt, parse_time
 from .locate import EntryText, LineCounter
 from .policy import Policy
@@ -40,6 +41,7 @@ from .reader import HarReader, Member, RawEntry, decode_json
 from .redact import Redactor, Where
 from .rules import SEVERITIES
 from .source import open_input
+from .spill import Spill
 from .sweep import Sweeper
 from .walk import walk_entry, walk_member
 
@@ -63,6 +65,9 @@ class Hit:
     line: int | None = None
     column: int | None = None
     survivor: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Hit, (self.finding, self.method, self.url, self.line, self.column, self.survivor))
 
     def to_dict(self) -> dict[str, Any]:
         data = self.finding.to_dict()
@@ -96,48 +101,83 @@ class MarkerStatus:
 
 @dataclass
 class CheckResult:
-    """Everything ``check`` found in one file; ``error`` is set when the file could not be read."""
+    """Everything ``check`` found in one file; ``error`` is set when the file could not be read.
+
+    ``hits`` is a :class:`~harscrub.spill.Spill`: iterable in order, with ``len()``; past its
+    first thousand items it keeps them pickled in a private temporary file. The counts are kept
+    as hits are added with :meth:`add`; hits given to the constructor are counted.
+    """
 
     source: str
     entries: int = 0
-    hits: list[Hit] = field(default_factory=list)
+    hits: Spill[Hit] = field(default_factory=Spill)
     marker: MarkerStatus = field(default_factory=lambda: MarkerStatus("absent", "no log._harscrub marker"))
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    tally: Tally = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.tally = Tally()
+        given: Iterable[Hit] = self.hits
+        if not isinstance(given, Spill):  # a list from the caller: taken over
+            self.hits = Spill()
+            for hit in given:
+                self.add(hit)
+        else:
+            for hit in given:
+                self.tally.add(hit.finding)
+
+    def add(self, hit: Hit) -> None:
+        self.hits.append(hit)
+        self.tally.add(hit.finding)
 
     def at_or_above(self, severity: str) -> list[Hit]:
+        """The hits at least this severe (a list: use :meth:`count_at_or_above` to count them)."""
+        if not self.count_at_or_above(severity):
+            return []
         floor = SEVERITIES.index(severity)
         return [h for h in self.hits if h.finding.severity_rank >= floor]
 
+    def count_at_or_above(self, severity: str) -> int:
+        return self.tally.at_or_above(severity)
+
+    @property
+    def total(self) -> int:
+        return self.tally.total
+
     @property
     def by_rule(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for h in self.hits:
-            counts[h.finding.rule] = counts.get(h.finding.rule, 0) + 1
-        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+        return self.tally.by_rule
 
     @property
     def by_severity(self) -> dict[str, int]:
-        counts: dict[str, int] = {s: 0 for s in reversed(SEVERITIES)}
-        for h in self.hits:
-            counts[h.finding.severity] += 1
-        return {s: n for s, n in counts.items() if n}
+        return self.tally.by_severity
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def distinct_secrets(self) -> int:
+        return len(self.tally.fingerprints)
+
+    def document(self) -> dict[str, Any]:
+        """:meth:`to_dict` with the findings as a lazy :class:`~harscrub.jsonstream.Items`, for
+        :func:`harscrub.jsonstream.write`: the result written without building it in memory."""
         data: dict[str, Any] = {
             "source": self.source,
             "entries": self.entries,
-            "total": len(self.hits),
-            "distinct_secrets": len({h.finding.fingerprint for h in self.hits}),
+            "total": self.total,
+            "distinct_secrets": self.distinct_secrets,
             "by_rule": self.by_rule,
             "by_severity": self.by_severity,
             "marker": self.marker.to_dict(),
             "notes": list(self.notes),
-            "findings": [h.to_dict() for h in self.hits],
+            "findings": Items(h.to_dict() for h in self.hits),
         }
         if self.error is not None:
             data["error"] = self.error
         return data
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = materialize(self.document())
+        return result
 
 
 @dataclass(frozen=True)
@@ -182,6 +222,7 @@ class Scanner:
         self.tokens = TokenDecoder(now=options.now, show_claims=options.show_claims, scrub=self._scrub_claim)
         self._claims_redactor: Redactor | None = None
         self.probe = probe
+        #: The hits of the entry (or member) being scanned; they join the result once it is done.
         self._hits: list[Hit] = []
         self._text: EntryText | None = None
         self._captured: datetime | None = None
@@ -223,6 +264,7 @@ class Scanner:
             if isinstance(event, RawEntry):
                 digest.add(event.raw)
                 self._entry(event, counter)
+                self._flush(result)
                 if progress is not None:
                     progress(event.offset + len(event.raw))
             elif isinstance(event, Member):
@@ -238,12 +280,19 @@ class Scanner:
                 if self.probe is not None:
                     path = (event.key,) if event.top else ("log", event.key)
                     self._merge(start, self.probe.look(event.value, Where(None, path), None))
+                self._flush(result)
+        self._flush(result)
         result.entries = reader.entries
         result.marker = marker_status(found_marker if has_marker else None, has_marker, digest.hexdigest(),
                                       reader.entries, r.rules.digest)
-        result.hits = self._hits
-        self._scrub(result.hits)
+        self._scrub(result)
         return result
+
+    def _flush(self, result: CheckResult) -> None:
+        """Hand the finished entry's hits to the result (from then on they are not changed)."""
+        for hit in self._hits:
+            result.add(hit)
+        self._hits = []
 
     def _entry(self, event: RawEntry, counter: LineCounter) -> None:
         entry = event.value if event.value is not None else decode_json(event.raw, offset=event.offset, entry=event.index)
@@ -276,28 +325,62 @@ class Scanner:
             else:
                 self._hits.append(hit)
 
-    def _scrub(self, hits: list[Hit]) -> None:
+    def _scrub(self, result: CheckResult) -> None:
         """Sweep every secret of the run out of every string a report shows (fail closed:
-        a request URL or a JSON key may repeat a secret found elsewhere)."""
-        if not hits:
+        a request URL or a JSON key may repeat a secret found elsewhere).
+
+        The hits are read back in chunks; only when a chunk may hold a known secret are they
+        all written again, swept, to a new sequence (the spilled ones are copies)."""
+        if not result.hits:
             return
         known = dict(self.redactor.known)
         if self.probe is not None:
             known.update(self.probe.known)
         sweeper = Sweeper(known, self.redactor.rules)
-        shown = {s for h in hits for s in (h.url, h.finding.pointer, h.finding.detail)}
-        tokens = [h.finding.jwt for h in hits if h.finding.jwt is not None]
-        # One search over everything shown; the usual answer is that nothing needs sweeping.
-        if not sweeper.active or not sweeper.may_hold(orjson.dumps([sorted(shown), tokens])):
+        if not sweeper.active:
             return
+        # One search per chunk over everything shown; the usual answer is that nothing needs sweeping.
+        if not any(_may_hold(sweeper, chunk) for chunk in _chunks(result.hits)):
+            return
+        old = result.hits
+        swept: Spill[Hit] = Spill(keep=old.keep, batch=old.batch, in_memory=old.in_memory)
         nowhere = Where(None, ())
         ignored: list[Finding] = []
-        swept = {s: sweeper.text(s, nowhere, ignored) for s in shown}
-        for hit in hits:
-            f = hit.finding
-            hit.url, f.pointer, f.detail = swept[hit.url], swept[f.pointer], swept[f.detail]
-            if f.jwt is not None:
-                f.jwt = sweeper.value(f.jwt, nowhere, ignored)
+        for chunk in _chunks(old):
+            if _may_hold(sweeper, chunk):
+                shown = {s: sweeper.text(s, nowhere, ignored)
+                         for h in chunk for s in (h.url, h.finding.pointer, h.finding.detail)}
+                for hit in chunk:
+                    f = hit.finding
+                    hit.url, f.pointer, f.detail = shown[hit.url], shown[f.pointer], shown[f.detail]
+                    if f.jwt is not None:
+                        f.jwt = sweeper.value(f.jwt, nowhere, ignored)
+                ignored.clear()
+            swept.extend(chunk)
+        result.hits = swept
+        old.close()
+
+
+#: Hits swept together by :meth:`Scanner._scrub`.
+SCRUB_CHUNK = 1000
+
+
+def _chunks(hits: Iterable[Hit]) -> Iterator[list[Hit]]:
+    chunk: list[Hit] = []
+    for hit in hits:
+        chunk.append(hit)
+        if len(chunk) >= SCRUB_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _may_hold(sweeper: Sweeper, hits: list[Hit]) -> bool:
+    """Whether a known secret may sit in a string these hits show (URL, place, JWT fields)."""
+    shown = {s for h in hits for s in (h.url, h.finding.pointer, h.finding.detail)}
+    tokens = [h.finding.jwt for h in hits if h.finding.jwt is not None]
+    return sweeper.may_hold(orjson.dumps([sorted(shown), tokens]))
 
 
 def request_line(entry: dict[str, Any]) -> tuple[str, str]:

@@ -18,13 +18,14 @@ def report_table(report: Report, title: str) -> Table:
     table.add_column("severity")
     table.add_column("count", justify="right")
     table.add_column("places (first)")
-    by_rule: dict[str, list[str]] = {}
-    severity: dict[str, str] = {}
-    for f in report.findings:
-        by_rule.setdefault(f.rule, []).append(f.detail or f.pointer)
-        severity[f.rule] = f.severity
-    for rule, places in sorted(by_rule.items(), key=lambda kv: -len(kv[1])):
-        distinct = list(dict.fromkeys(places))
-        shown = ", ".join(distinct[:3]) + (f" (+{len(distinct) - 3} more)" if len(distinct) > 3 else "")
-        table.add_row(rule, severity[rule], str(len(places)), shown)
+    tally = report.tally
+    places = tally.places or {}
+    for rule, count in tally.by_rule.items():
+        distinct = list(places.get(rule, ()))
+        more = len(distinct) - 3
+        if rule in tally.more_places:  # the tally keeps a bounded sample of distinct places
+            shown = ", ".join(distinct[:3]) + f" (+{more}+ more)"
+        else:
+            shown = ", ".join(distinct[:3]) + (f" (+{more} more)" if more > 0 else "")
+        table.add_row(rule, tally.severity_of[rule], str(count), shown)
     return table

@@ -6,11 +6,14 @@ field that could hold the secret itself, so no report, log or output format can 
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Iterable
 
+from .jsonstream import Items, materialize
 from .rules import SEVERITIES
+from .spill import Spill
 
 
 @dataclass(slots=True)
@@ -32,50 +35,143 @@ class Finding:
     def severity_rank(self) -> int:
         return SEVERITIES.index(self.severity)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as the constructor's arguments: three times faster than the slots default,
+        # and reports spill (and cross process boundaries) a hundred thousand of them.
+        return (Finding, (self.rule, self.severity, self.entry, self.pointer, self.detail, self.fingerprint,
+                          self.preview, self.length, self.repeat, self.jwt))
+
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        if data["jwt"] is None:
-            del data["jwt"]
+        # What dataclasses.asdict gives, field by field: a report calls this once per finding.
+        data: dict[str, Any] = {
+            "rule": self.rule, "severity": self.severity, "entry": self.entry, "pointer": self.pointer,
+            "detail": self.detail, "fingerprint": self.fingerprint, "preview": self.preview,
+            "length": self.length, "repeat": self.repeat,
+        }
+        if self.jwt is not None:
+            data["jwt"] = copy.deepcopy(self.jwt)
         return data
+
+
+#: Distinct places remembered per rule for the report table (the first ones found).
+PLACE_SAMPLE = 100
+
+
+class Tally:
+    """Counts of findings, kept as each is added: nothing here grows with their number.
+
+    By rule (in the order rules were first seen) and severity, the distinct fingerprints
+    (bounded by the distinct secrets, which the engine holds anyway for its sweep), and with
+    ``places=True`` the first :data:`PLACE_SAMPLE` distinct places of each rule.
+    """
+
+    def __init__(self, *, places: bool = False) -> None:
+        self.total = 0
+        self.rules: Counter[str] = Counter()
+        self.severities: Counter[str] = Counter()
+        self.fingerprints: set[str] = set()
+        #: rule -> severity of its latest finding.
+        self.severity_of: dict[str, str] = {}
+        #: rule -> its first distinct places (``detail``, else ``pointer``), when kept.
+        self.places: dict[str, dict[str, None]] | None = {} if places else None
+        #: Rules with more distinct places than the sample holds.
+        self.more_places: set[str] = set()
+
+    def add(self, finding: Finding) -> None:
+        rule = finding.rule
+        self.total += 1
+        self.rules[rule] += 1
+        self.severities[finding.severity] += 1
+        self.fingerprints.add(finding.fingerprint)
+        self.severity_of[rule] = finding.severity
+        if self.places is not None:
+            sample = self.places.setdefault(rule, {})
+            place = finding.detail or finding.pointer
+            if place not in sample:
+                if len(sample) < PLACE_SAMPLE:
+                    sample[place] = None
+                else:
+                    self.more_places.add(rule)
+
+    @property
+    def by_rule(self) -> dict[str, int]:
+        """Counts by rule, most frequent first (ties: the rule seen first)."""
+        return dict(self.rules.most_common())
+
+    @property
+    def by_severity(self) -> dict[str, int]:
+        return {s: self.severities[s] for s in reversed(SEVERITIES) if self.severities[s]}
+
+    def at_or_above(self, severity: str) -> int:
+        floor = SEVERITIES.index(severity)
+        return sum(n for s, n in self.severities.items() if SEVERITIES.index(s) >= floor)
 
 
 @dataclass
 class Report:
-    """What one run removed (sanitize) or found (check); never holds a secret."""
+    """What one run removed (sanitize) or found (check); never holds a secret.
+
+    ``findings`` is a :class:`~harscrub.spill.Spill`: iterable in order, with ``len()``; past
+    its first thousand items it keeps them pickled in a private temporary file (one made with
+    ``Spill(in_memory=True)`` keeps them in a compressed buffer). Add findings with :meth:`add`,
+    which keeps the counts; findings given to the constructor (a list, or a Spill) are counted.
+    """
 
     source: str = ""
     entries: int = 0
     passes: int = 0
-    findings: list[Finding] = field(default_factory=list)
+    findings: Spill[Finding] = field(default_factory=Spill)
     notes: list[str] = field(default_factory=list)
+    tally: Tally = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.tally = Tally(places=True)
+        given: Iterable[Finding] = self.findings
+        if not isinstance(given, Spill):  # a list from the caller: taken over
+            self.findings = Spill()
+            for finding in given:
+                self.add(finding)
+        else:
+            for finding in given:
+                self.tally.add(finding)
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)
+        self.tally.add(finding)
+
+    @property
+    def total(self) -> int:
+        return self.tally.total
 
     @property
     def by_rule(self) -> dict[str, int]:
-        return dict(Counter(f.rule for f in self.findings).most_common())
+        return self.tally.by_rule
 
     @property
     def by_severity(self) -> dict[str, int]:
-        counts = Counter(f.severity for f in self.findings)
-        return {s: counts[s] for s in reversed(SEVERITIES) if counts[s]}
+        return self.tally.by_severity
 
     @property
     def distinct_secrets(self) -> int:
-        return len({f.fingerprint for f in self.findings})
+        return len(self.tally.fingerprints)
 
-    def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
+    def document(self, *, detail: bool = True) -> dict[str, Any]:
+        """:meth:`to_dict` with the findings as a lazy :class:`~harscrub.jsonstream.Items`, for
+        :func:`harscrub.jsonstream.write`: the report written without building it in memory."""
         data: dict[str, Any] = {
             "source": self.source,
             "entries": self.entries,
             "passes": self.passes,
-            "total": len(self.findings),
+            "total": self.total,
             "distinct_secrets": self.distinct_secrets,
             "by_rule": self.by_rule,
             "by_severity": self.by_severity,
             "notes": list(self.notes),
         }
         if detail:
-            data["findings"] = [f.to_dict() for f in self.findings]
+            data["findings"] = Items(f.to_dict() for f in self.findings)
         return data
+
+    def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
+        result: dict[str, Any] = materialize(self.document(detail=detail))
+        return result

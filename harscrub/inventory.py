@@ -272,7 +272,7 @@ def inspect_file(path: str | Path, policy: Policy | None = None) -> Inventory:
     ignored: list[Finding] = []
     nowhere = Where(None, ())
     inventory = Inventory(source=name, entries=result.entries, secrets=len(result.hits),
-                          distinct_secrets=len({h.finding.fingerprint for h in result.hits}),
+                          distinct_secrets=result.distinct_secrets,
                           overflow=dict(collector.overflow))
     for kind, counter in collector.counts.items():
         for raw_name, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):

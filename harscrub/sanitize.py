@@ -13,7 +13,6 @@ import contextlib
 import shutil
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Sequence
 
@@ -26,6 +25,7 @@ from .policy import Policy
 from .reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry, decode_json
 from .redact import Redactor, Where
 from .source import open_input
+from .spill import Spill
 from .sweep import Sweeper
 from .walk import walk_entry, walk_member
 from .writer import HarWriter, dump
@@ -85,6 +85,10 @@ def _second_pass(
     digest = marker.EntryDigest()
     swept: list[Finding] = []
     for event in HarReader(spool, max_entry_bytes=max(policy.max_entry_bytes * 4, 1 << 30), entry_sizes=sizes):
+        # Repeats join the report as they are found (after every finding of pass 1, as before).
+        for finding in swept:
+            report.add(finding)
+        swept.clear()
         if isinstance(event, RawEntry):
             raw = event.raw
             if sweeper.may_hold(raw):
@@ -102,21 +106,20 @@ def _second_pass(
         elif isinstance(event, EntriesEnd):
             writer.end_entries()
         elif isinstance(event, LogEnd):
-            for finding in swept:
-                report.add(finding)
-            counts = Counter(f.rule for f in report.findings)
             writer.member(
                 marker.KEY,
                 marker.build(
                     rules_digest=r.rules.digest,
                     jwt_mode=r.jwt_mode,
-                    counts=dict(counts),
+                    counts=report.by_rule,
                     entries=entries,
                     digest=digest.hexdigest(),
                     previous=previous_marker,
                 ),
             )
             writer.end_log()
+    for finding in swept:
+        report.add(finding)
     writer.close()
 
 
@@ -137,7 +140,9 @@ def sanitize_stream(
     document in memory, for callers that must never touch the disk, like ``harscrub serve``).
     """
     policy = policy or Policy()
-    report = Report(source=source_name, passes=2)
+    # Findings past the first thousand spill to a private temporary file, or to memory when
+    # the caller keeps the spool there (it must never touch the disk).
+    report = Report(source=source_name, passes=2, findings=Spill(in_memory=spool is not None and _in_memory(spool)))
     r = Redactor(
         policy.rules,
         fingerprint=Fingerprinter(policy.key),
@@ -152,6 +157,15 @@ def sanitize_stream(
         report.entries = entries
         _second_pass(work, dst, r, report, policy, entries, previous_marker, sizes)
     return report
+
+
+def _in_memory(stream: BinaryIO) -> bool:
+    """True for a stream with no file behind it (``io.BytesIO``)."""
+    try:
+        stream.fileno()
+    except (OSError, AttributeError, ValueError):  # io.UnsupportedOperation is both OSError and ValueError
+        return True
+    return False
 
 
 def default_output(src: Path) -> Path:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import quote
 
 from . import __version__
 from .check import CheckResult, Hit
+from .jsonstream import Items, materialize
 from .rules import Rule, RuleSet
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -121,12 +122,25 @@ def _result(hit: Hit, artifact: int, uri: str, rule_index: dict[str, int]) -> di
     return result
 
 
+def _results(results: list[CheckResult], rule_index: dict[str, int]) -> Iterator[dict[str, Any]]:
+    for i, res in enumerate(results):
+        uri = artifact_uri(res.source)
+        for hit in res.hits:
+            yield _result(hit, i, uri, rule_index)
+
+
 def to_sarif(results: list[CheckResult], rules: RuleSet) -> dict[str, Any]:
     """The SARIF log of one ``check`` invocation over one or more files."""
+    log: dict[str, Any] = materialize(sarif_document(results, rules))
+    return log
+
+
+def sarif_document(results: list[CheckResult], rules: RuleSet) -> dict[str, Any]:
+    """:func:`to_sarif` with the results as a lazy :class:`~harscrub.jsonstream.Items`, for
+    :func:`harscrub.jsonstream.write`: the log written without building it in memory."""
     descriptors = [rule_descriptor(r) for r in sorted(rules.rules, key=lambda r: r.id) if r.match != "keep"]
     rule_index = {d["id"]: i for i, d in enumerate(descriptors)}
     artifacts: list[dict[str, Any]] = []
-    sarif_results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     for i, res in enumerate(results):
         uri = artifact_uri(res.source)
@@ -141,7 +155,6 @@ def to_sarif(results: list[CheckResult], rules: RuleSet) -> dict[str, Any]:
                 "message": {"text": res.error},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, "index": i}}}],
             })
-        sarif_results.extend(_result(hit, i, uri, rule_index) for hit in res.hits)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -160,7 +173,7 @@ def to_sarif(results: list[CheckResult], rules: RuleSet) -> dict[str, Any]:
                 ],
                 "columnKind": "unicodeCodePoints",
                 "artifacts": artifacts,
-                "results": sarif_results,
+                "results": Items(_results(results, rule_index)),
             }
         ],
     }

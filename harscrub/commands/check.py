@@ -8,11 +8,10 @@ to stdout (or ``--output``): a table, JSON or SARIF; summaries and progress go t
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, BinaryIO, Iterable, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -20,7 +19,7 @@ from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progres
 from rich.table import Table
 from rich.text import Text
 
-from .. import __version__
+from .. import __version__, jsonstream
 from ..atomic import atomic_output
 from ..check import CheckOptions, CheckResult, Hit, check_file, check_many, expand_paths
 from ..cli import EXIT_ERROR, EXIT_FINDINGS, app, guarded
@@ -30,7 +29,7 @@ from ..fingerprint import Fingerprinter
 from ..policy import Policy
 from ..reader import DEFAULT_MAX_ENTRY_BYTES
 from ..rules import SEVERITIES
-from ..sarif import to_sarif
+from ..sarif import sarif_document
 from ..source import DEFAULT_MAX_INPUT_BYTES
 from .sanitize import PROGRESS_MIN_BYTES
 
@@ -40,6 +39,8 @@ SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "lo
 URL_WIDTH = 72
 #: Table width when the report is not going to a terminal (a file, a pipe).
 PLAIN_WIDTH = 200
+#: Rows per table printed: a longer result is printed as several tables, one after the other.
+TABLE_ROWS = 1000
 
 
 def _note(hit: Hit) -> str:
@@ -59,14 +60,17 @@ def _short(url: str) -> str:
     return url if len(url) <= URL_WIDTH else url[: URL_WIDTH - 1] + "…"
 
 
-def findings_table(result: CheckResult) -> Table:
-    """One row per finding: where it is, what found it, how bad, which secret (masked)."""
-    title = f"{result.source}: {len(result.hits)} findings in {result.entries} entries"
-    table = Table(title=title, title_justify="left", show_lines=False)
+def findings_table(result: CheckResult, hits: Iterable[Hit] | None = None, *, title: bool = True) -> Table:
+    """One row per finding: where it is, what found it, how bad, which secret (masked).
+
+    ``hits`` (default: all of the result's) makes a table of those alone, for printing a long
+    result a chunk at a time."""
+    heading = f"{result.source}: {len(result.hits)} findings in {result.entries} entries" if title else None
+    table = Table(title=heading, title_justify="left", show_lines=False)
     for name, justify in (("entry", "right"), ("line", "right"), ("request", "left"), ("place", "left"),
                           ("rule", "left"), ("severity", "left"), ("secret", "left"), ("note", "left")):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for hit in result.hits:
+    for hit in result.hits if hits is None else hits:
         f = hit.finding
         place = Text(f.pointer)
         if f.detail:
@@ -85,22 +89,43 @@ def findings_table(result: CheckResult) -> Table:
     return table
 
 
+def findings_tables(result: CheckResult) -> Iterator[Table]:
+    """:func:`findings_table`, :data:`TABLE_ROWS` rows at a time: a table's rows are all held
+    until it is printed, and a result can have a hundred thousand. One table when it fits."""
+    chunk: list[Hit] = []
+    first = True
+    for hit in result.hits:
+        chunk.append(hit)
+        if len(chunk) >= TABLE_ROWS:
+            yield findings_table(result, chunk, title=first)
+            chunk, first = [], False
+    if chunk or first:
+        yield findings_table(result, chunk, title=first)
+
+
 def render_text(results: list[CheckResult], console: Console) -> None:
     for result in results:
         if result.error is not None:
             continue
         if result.hits:
-            console.print(findings_table(result))
+            for table in findings_tables(result):
+                console.print(table)
         else:
             console.print(f"{result.source}: no findings in {result.entries} entries", markup=False)
 
 
 def render_json(results: list[CheckResult], fail_on: str, failed: bool) -> dict[str, Any]:
+    report: dict[str, Any] = jsonstream.materialize(json_document(results, fail_on, failed))
+    return report
+
+
+def json_document(results: list[CheckResult], fail_on: str, failed: bool) -> dict[str, Any]:
+    """:func:`render_json` with lazy findings, for :func:`harscrub.jsonstream.write`."""
     return {
         "tool": {"name": "harscrub", "version": __version__},
         "fail_on": fail_on,
         "failed": failed,
-        "files": [r.to_dict() for r in results],
+        "files": [r.document() for r in results],
     }
 
 
@@ -109,7 +134,7 @@ def _summary(result: CheckResult, fail_on: str) -> None:
         err.print(f"harscrub: error: {result.error}", markup=False, soft_wrap=True)
         return
     counts = ", ".join(f"{n} {s}" for s, n in result.by_severity.items()) or "none"
-    gating = len(result.at_or_above(fail_on))
+    gating = result.count_at_or_above(fail_on)
     err.print(f"{result.source}: {len(result.hits)} findings ({counts}); {gating} at or above {fail_on}",
               markup=False, soft_wrap=True)
     err.print(f"  marker: {result.marker.state}: {result.marker.message}", markup=False, soft_wrap=True)
@@ -150,26 +175,32 @@ def stdout_console() -> Console:
     return console
 
 
+def _render(handle: BinaryIO, fmt: str, results: list[CheckResult], policy: Policy, fail_on: str,
+            failed: bool) -> None:
+    """Write the report to ``handle`` as it is produced: the findings are never all in memory."""
+    if fmt == "text":
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        try:
+            render_text(results, Console(file=text, highlight=False, no_color=True, width=PLAIN_WIDTH))
+            text.flush()
+        finally:
+            text.detach()  # the handle stays open: it is the caller's
+        return
+    document = json_document(results, fail_on, failed) if fmt == "json" else sarif_document(results, policy.rules)
+    jsonstream.write(document, handle, indent=2, ensure_ascii=False, end="\n")
+
+
 def _write(output: Optional[str], fmt: str, results: list[CheckResult], policy: Policy, fail_on: str,
            failed: bool) -> None:
-    to_stdout = output is None or output == "-"
-    if fmt == "text":
-        if to_stdout:
+    if output is None or output == "-":
+        if fmt == "text":
             render_text(results, stdout_console())
             return
-        buffer = io.StringIO()
-        render_text(results, Console(file=buffer, highlight=False, no_color=True, width=PLAIN_WIDTH))
-        data = buffer.getvalue().encode("utf-8")
-    elif fmt == "json":
-        data = (json.dumps(render_json(results, fail_on, failed), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    else:
-        data = (json.dumps(to_sarif(results, policy.rules), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    if to_stdout:
-        sys.stdout.buffer.write(data)
+        _render(sys.stdout.buffer, fmt, results, policy, fail_on, failed)
         sys.stdout.buffer.flush()
     else:
         with atomic_output(Path(str(output))) as handle:
-            handle.write(data)
+            _render(handle, fmt, results, policy, fail_on, failed)
 
 
 @app.command()
@@ -217,7 +248,7 @@ def check(
             raise typer.BadParameter("- (stdin) cannot be checked together with other files", param_hint="FILE")
         options = CheckOptions(show_claims=show_claims)
         results = _run(paths, policy, options, jobs, against, progress=not quiet and err.is_terminal)
-        failed = any(r.at_or_above(fail_on) for r in results)
+        failed = any(r.count_at_or_above(fail_on) for r in results)
         if not (quiet and fmt == "text"):
             _write(output, fmt, results, policy, fail_on, failed)
         if not quiet:

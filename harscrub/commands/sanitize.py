@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Optional
@@ -10,6 +9,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
+from .. import jsonstream
 from ..atomic import atomic_output
 from ..cli import app, guarded
 from ..console import err, report_table
@@ -76,8 +76,8 @@ def sanitize(
         else:
             result = sanitize_file(input, dst, policy, in_place=in_place)
         if report is not None:
-            with atomic_output(report) as handle:
-                handle.write(json.dumps(result.to_dict(), indent=2).encode("utf-8"))
+            with atomic_output(report) as handle:  # streamed: the findings are never one list
+                jsonstream.write(result.document(), handle, indent=2)
         if not quiet:
             where = "standard output" if dst == "-" else dst
             err.print(report_table(result, f"harscrub: {len(result.findings)} secrets removed "
