@@ -70,7 +70,11 @@ class Where:
 
     @property
     def pointer(self) -> str:
-        return _pointer(self.path)
+        path = self.path
+        if len(path) > 3 and path[1] == "entries" and type(path[2]) is int:
+            # Cached by the place inside the entry: one entry's paths never recur in another.
+            return f"/{_escape_pointer(path[0])}/entries/{path[2]}{_pointer(path[3:])}"
+        return _pointer(path)
 
     def at(self, *parts: str | int, detail: str | None = None) -> "Where":
         return Where(self.entry, self.path + parts, self.detail if detail is None else detail)
@@ -117,6 +121,8 @@ class Redactor:
         #: How many values were replaced so far: lets a format handler tell if it changed anything.
         self.redactions = 0
         self._depth = 0
+        #: Secret -> (fingerprint, masked preview), worked out once per distinct secret.
+        self._named: dict[str, tuple[str, str]] = {}
         #: The value rule a secret found by its name matches whole (a JWT in a cookie), by value.
         self._shapes_of: dict[str, Rule | None] = {}
 
@@ -130,8 +136,11 @@ class Redactor:
             if shape is _UNSEEN:
                 shape = self._shapes_of[value] = self.values.classify(value)
             rule = shape or rule
-        seen = self.known.get(value)
-        fp = seen[1] if seen is not None else self.fingerprint(value)
+        named = self._named.get(value)
+        if named is None:
+            seen = self.known.get(value)
+            named = self._named[value] = (seen[1] if seen is not None else self.fingerprint(value), mask(value))
+        fp, preview = named
         finding = Finding(
             rule=rule.id,
             severity=rule.severity,
@@ -139,7 +148,7 @@ class Redactor:
             pointer=where.pointer,
             detail=where.detail,
             fingerprint=fp,
-            preview=mask(value),
+            preview=preview,
             length=len(value),
         )
         if self._inspect is not None:
@@ -198,6 +207,19 @@ class Redactor:
                 self._quiet[text] = judged
         return judged[1] if place == "url" else judged[0]
 
+    def plain(self, name: Any, value: Any, place: str = "param", shape_place: str = "text") -> bool:
+        """True when ``named(name, value)`` (and ``shapes(name)``) would give both back as they are.
+
+        Decided from cached judgements alone, so the walker keeps most members of an entry
+        (timings, sizes, plain headers) without building their places.
+        """
+        if type(name) is not str or not self.quiet(name) or self.names.classify(name, place) is not None:
+            return False
+        kind = type(value)
+        if kind is str:
+            return self.quiet(value, shape_place)
+        return kind is int or kind is float or kind is bool or value is None
+
     # -- verbs ----------------------------------------------------------------------------------
     def shapes(self, text: str, where: Where, place: str = "text") -> str:
         """Redact every secret shape the value rules find in ``text``."""
@@ -255,7 +277,14 @@ class Redactor:
             return self.text(value, where)
         if isinstance(value, dict):
             # Keys are read too: a dict where a string was expected may hold a token as a key.
-            return {self.shapes(k, where.at(k)): self.named(k, v, where.at(k), "param") for k, v in value.items()}
+            out = {}
+            for k, v in value.items():
+                if self.plain(k, v):
+                    out[k] = v
+                else:
+                    here = where.at(k)
+                    out[self.shapes(k, here)] = self.named(k, v, here, "param")
+            return out
         if isinstance(value, list):
             return [self.any(v, where.at(i)) for i, v in enumerate(value)]
         return value

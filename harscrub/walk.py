@@ -23,7 +23,16 @@ def _headers(r: Redactor, headers: Any, where: Where) -> Any:
     if not isinstance(headers, list):
         return r.any(headers, where)
     out = []
+    quiet, classify = r.quiet, r.names.classify
     for i, header in enumerate(headers):
+        if type(header) is dict and len(header) == 2:
+            # The common case, decided without building places: a plain header whose name
+            # makes nothing secret and whose value no rule can touch stays as it is.
+            name, value = header.get("name"), header.get("value")
+            if (type(name) is str and type(value) is str and quiet(value) and classify(name, "header") is None
+                    and name.lower() not in URL_HEADERS):
+                out.append(header)
+                continue
         here = where.at(i)
         if not isinstance(header, dict) or not isinstance(header.get("name"), str):
             out.append(r.any(header, here))
@@ -81,6 +90,9 @@ def _params(r: Redactor, params: Any, where: Where, label: str, shape_place: str
         return r.any(params, where)
     out = []
     for i, param in enumerate(params):
+        if type(param) is dict and len(param) == 2 and r.plain(param.get("name"), param.get("value"), "param", shape_place):
+            out.append(param)  # a plain name and a value no rule can touch
+            continue
         here = where.at(i)
         if not isinstance(param, dict):
             out.append(r.any(param, here))
@@ -199,7 +211,8 @@ def _section(r: Redactor, section: Any, where: Where, handlers: dict[str, Any]) 
     if not isinstance(section, dict):
         return r.any(section, where)
     return {
-        key: handlers[key](r, value, where.at(key)) if key in handlers else r.named(key, value, where.at(key))
+        key: handlers[key](r, value, where.at(key)) if key in handlers
+        else value if r.plain(key, value) else r.named(key, value, where.at(key))
         for key, value in section.items()
     }
 
@@ -216,6 +229,8 @@ def walk_entry(r: Redactor, entry: dict[str, Any], index: int) -> dict[str, Any]
             out[key] = _section(r, value, here, _RESPONSE)
         elif key == "_webSocketMessages":
             out[key] = _messages(r, value, here)
+        elif r.plain(key, value):
+            out[key] = value
         else:
             out[key] = r.named(key, value, here)
     return out
