@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 
@@ -70,6 +69,15 @@ def encodings(secret: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_SWEEP_LENGTH}
 
 
+def _hyperscan_literal(literal: bytes) -> bytes:
+    """An expression matching exactly ``literal``: every byte but letters and digits as ``\\xHH``.
+
+    Hyperscan reads expressions as C strings, so a NUL byte (``re.escape`` leaves it raw)
+    would cut one short, and an empty expression matches everywhere.
+    """
+    return b"".join(bytes([c]) if chr(c).isalnum() and c < 0x80 else b"\\x%02x" % c for c in literal)
+
+
 def _stop_at_first(*_: Any) -> bool:
     return True  # stop the scan: one hit is enough
 
@@ -81,6 +89,7 @@ class Sweeper:
         self._replacement: dict[str, tuple[str, str, str, str]] = {}
         self._fallback: Any = None
         self._db: Any = None
+        self._text: Any = None  # the RE2 fallback where Hyperscan is missing
         for secret, (rule_id, fp) in sorted(known.items(), key=lambda kv: -len(kv[0])):
             if len(secret) < MIN_SWEEP_LENGTH or _NOT_SWEPT.match(secret):
                 continue
@@ -108,7 +117,7 @@ class Sweeper:
         # secrets falls off its DFA and turned a 200 MB file into a 20-minute run.
         self._db = hyperscan.Database()
         self._db.compile(
-            expressions=[re.escape(b) for b in self._literals],
+            expressions=[_hyperscan_literal(b) for b in self._literals],
             ids=list(range(len(self._literals))),
             elements=len(self._literals),
         )
