@@ -86,8 +86,8 @@ class Where:
 
 FindingHook = Callable[[Finding, str], None]
 #: Judged strings remembered, at most (then forgotten all at once), and up to what length.
-_QUIET_CACHE = 1 << 16
-_QUIET_CACHED_LENGTH = 1024
+_QUIET_CACHE = 1 << 14
+_QUIET_CACHED_LENGTH = 512
 _LOUD = (False, False)
 _UNSEEN: Any = object()
 
