@@ -169,6 +169,12 @@ class Redactor:
         if value and value not in self.allow and not is_placeholder_only(value):
             self.known.setdefault(value, (rule.id, self.fingerprint(value)))
 
+    def forget_judgements(self) -> None:
+        """Drop the caches that only spare work on strings still to come (the end of a pass)."""
+        self._quiet.clear()
+        self._shapes_of.clear()
+        self._named.clear()
+
     # -- quiet strings --------------------------------------------------------------------------
     def prime(self, value: Any) -> bool:
         """Judge every string of ``value`` (keys too) in one scan; True when all are quiet.

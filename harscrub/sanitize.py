@@ -153,6 +153,7 @@ def sanitize_stream(
     own = tempfile.TemporaryFile(prefix="harscrub-") if spool is None else contextlib.nullcontext(spool)
     with own as work:
         entries, previous_marker, sizes = _first_pass(src, work, r, policy, progress)
+        r.forget_judgements()  # room for pass 2's sweeper, which grows with the secrets found
         work.seek(0)
         report.entries = entries
         _second_pass(work, dst, r, report, policy, entries, previous_marker, sizes)

@@ -10,6 +10,7 @@ prefilter so that entries holding no known secret are copied without being parse
 from __future__ import annotations
 
 import base64
+import ctypes
 import html
 import json
 from typing import TYPE_CHECKING, Any
@@ -83,7 +84,25 @@ def _database(literals: list[bytes], start: int) -> Any:
         ids=list(range(start, start + len(chunk))),
         elements=len(chunk),
     )
+    _return_freed_memory()
     return db
+
+
+def _return_freed_memory() -> None:
+    """Hand the compiler's freed scratch back to the system (glibc keeps it otherwise, and the
+    next database's compile then grows the process instead of reusing it)."""
+    if _TRIM is not None:
+        _TRIM(0)
+
+
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_TRIM = _malloc_trim()
 
 
 def _hyperscan_literal(literal: bytes) -> bytes:
