@@ -232,7 +232,8 @@ class Scanner:
         """What is shown of a token (``iss``, ``kid``, claims) goes through the rules too, with
         a second redactor that records nothing; made on the first token, most files have none."""
         if self._claims_redactor is None:
-            self._claims_redactor = Redactor(self.policy.rules, fingerprint=self.fingerprint, allow=self.policy.allow)
+            self._claims_redactor = Redactor(self.policy.rules, fingerprint=self.fingerprint, allow=self.policy.allow,
+                                             detectors_from=self.redactor)
         return self._claims_redactor.any(value, Where(None, ()))
 
     # -- redactor hooks -------------------------------------------------------------------

@@ -104,11 +104,17 @@ class Redactor:
         allow: frozenset[str] = frozenset(),
         on_finding: Callable[[Finding], None] | None = None,
         inspect_secret: FindingHook | None = None,
+        detectors_from: "Redactor | None" = None,
     ) -> None:
         self.rules = rules
-        self.values = ValueDetector(rules.value_rules)
-        self.names = NameDetector(rules)
-        self.prefilter = Prefilter(rules)
+        if detectors_from is not None and detectors_from.rules is rules:
+            # The compiled detectors hold no per-run state: a second redactor over the same
+            # rules (check's, for what it shows of a token) shares them instead of compiling.
+            self.values, self.names, self.prefilter = detectors_from.values, detectors_from.names, detectors_from.prefilter
+        else:
+            self.values = ValueDetector(rules.value_rules)
+            self.names = NameDetector(rules)
+            self.prefilter = Prefilter(rules)
         #: String -> (no rule can touch it as text, nor even as a URL): see :mod:`prefilter`.
         self._quiet: dict[str, tuple[bool, bool]] = {}
         self.fingerprint = fingerprint or Fingerprinter()

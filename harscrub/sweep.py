@@ -111,7 +111,10 @@ def _hyperscan_literal(literal: bytes) -> bytes:
     Hyperscan reads expressions as C strings, so a NUL byte (``re.escape`` leaves it raw)
     would cut one short, and an empty expression matches everywhere.
     """
-    return b"".join(bytes([c]) if chr(c).isalnum() and c < 0x80 else b"\\x%02x" % c for c in literal)
+    return b"".join([_ESCAPED[byte] for byte in literal])
+
+
+_ESCAPED = [bytes([c]) if chr(c).isascii() and chr(c).isalnum() else b"\\x%02x" % c for c in range(256)]
 
 
 def _stop_at_first(*_: Any) -> bool:
