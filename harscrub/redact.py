@@ -107,6 +107,9 @@ class Redactor:
         detectors_from: "Redactor | None" = None,
     ) -> None:
         self.rules = rules
+        self.values: ValueDetector
+        self.names: NameDetector
+        self.prefilter: Prefilter
         if detectors_from is not None and detectors_from.rules is rules:
             # The compiled detectors hold no per-run state: a second redactor over the same
             # rules (check's, for what it shows of a token) shares them instead of compiling.
