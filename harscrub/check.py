@@ -232,8 +232,7 @@ class Scanner:
         """What is shown of a token (``iss``, ``kid``, claims) goes through the rules too, with
         a second redactor that records nothing; made on the first token, most files have none."""
         if self._claims_redactor is None:
-            self._claims_redactor = Redactor(self.policy.rules, fingerprint=self.fingerprint, allow=self.policy.allow,
-                                             detectors_from=self.redactor)
+            self._claims_redactor = Redactor(self.policy.rules, fingerprint=self.fingerprint, allow=self.policy.allow)
         return self._claims_redactor.any(value, Where(None, ()))
 
     # -- redactor hooks -------------------------------------------------------------------
@@ -503,5 +502,21 @@ def check_many(
         for path in paths:
             yield _check_job(path, portable, key, options)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        yield from pool.map(_check_job, paths, [portable] * len(paths), [key] * len(paths), [options] * len(paths))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_start_worker,
+                             initargs=(portable, key, options)) as pool:
+        yield from pool.map(_worker_job, paths)
+
+
+#: A worker's policy, key and options, set once when it starts: its files then share one rule
+#: set, so its compiled detectors are built once, not once per file.
+_WORKER: tuple[Policy, bytes, CheckOptions] | None = None
+
+
+def _start_worker(policy: Policy, key: bytes, options: CheckOptions) -> None:
+    global _WORKER
+    _WORKER = (policy, key, options)
+
+
+def _worker_job(path: str) -> CheckResult:
+    assert _WORKER is not None, "worker not started by check_many"
+    return _check_job(path, *_WORKER)

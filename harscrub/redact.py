@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
 from functools import lru_cache
 from typing import Any, Callable, Literal
 
@@ -104,20 +105,9 @@ class Redactor:
         allow: frozenset[str] = frozenset(),
         on_finding: Callable[[Finding], None] | None = None,
         inspect_secret: FindingHook | None = None,
-        detectors_from: "Redactor | None" = None,
     ) -> None:
         self.rules = rules
-        self.values: ValueDetector
-        self.names: NameDetector
-        self.prefilter: Prefilter
-        if detectors_from is not None and detectors_from.rules is rules:
-            # The compiled detectors hold no per-run state: a second redactor over the same
-            # rules (check's, for what it shows of a token) shares them instead of compiling.
-            self.values, self.names, self.prefilter = detectors_from.values, detectors_from.names, detectors_from.prefilter
-        else:
-            self.values = ValueDetector(rules.value_rules)
-            self.names = NameDetector(rules)
-            self.prefilter = Prefilter(rules)
+        self.values, self.names, self.prefilter = _detectors(rules)
         #: String -> (no rule can touch it as text, nor even as a URL): see :mod:`prefilter`.
         self._quiet: dict[str, tuple[bool, bool]] = {}
         self.fingerprint = fingerprint or Fingerprinter()
@@ -303,6 +293,26 @@ class Redactor:
         if isinstance(value, list):
             return [self.any(v, where.at(i)) for i, v in enumerate(value)]
         return value
+
+
+#: Compiled detectors of recent rule sets, per thread (a Hyperscan scratch serves one scan at
+#: a time) and by identity (the rule set is kept, so its id stays its own). They hold no
+#: per-run state, so the runs of a thread over the same rules share them: a portal checking a
+#: folder of HARs compiles its RE2 sets once, not once per file.
+_COMPILED = threading.local()
+_COMPILED_KEPT = 8
+
+
+def _detectors(rules: RuleSet) -> tuple[ValueDetector, NameDetector, Prefilter]:
+    cache: dict[int, tuple[RuleSet, ValueDetector, NameDetector, Prefilter]] = _COMPILED.__dict__.setdefault("sets", {})
+    hit = cache.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1], hit[2], hit[3]
+    if len(cache) >= _COMPILED_KEPT:
+        cache.pop(next(iter(cache)))
+    made = (rules, ValueDetector(rules.value_rules), NameDetector(rules), Prefilter(rules))
+    cache[id(rules)] = made
+    return made[1], made[2], made[3]
 
 
 def _strings(value: Any) -> list[Any]:
