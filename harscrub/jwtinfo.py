@@ -118,6 +118,7 @@ class TokenDecoder:
         self.show_claims = show_claims
         self._scrub: Scrub = scrub or (lambda v: v)
         self._cache: dict[str, tuple[str, dict[str, Any], dict[str, Any] | None, str | None]] = {}
+        self._described: dict[str, tuple[dict[str, Any], Any, bool]] = {}
 
     def _decode(self, token: str, key: str) -> tuple[str, dict[str, Any], dict[str, Any] | None, str | None]:
         """(kind, header, claims or None, error or None)."""
@@ -146,7 +147,29 @@ class TokenDecoder:
         return result
 
     def describe(self, token: str, key: str, captured: datetime | None) -> tuple[dict[str, Any], str | None]:
-        """What to report about one occurrence, and the severity it forces (or None)."""
+        """What to report about one occurrence, and the severity it forces (or None).
+
+        What does not depend on the occurrence (the fields shown, already scrubbed) is worked
+        out once per token; only the liveness at the entry's capture time is per occurrence.
+        """
+        static = self._described.get(key)
+        if static is None:
+            static = self._describe_token(token, key)
+            if len(self._described) < 65536:
+                self._described[key] = static
+        fields, exp_claim, judged = static
+        info = dict(fields)
+        if not judged:
+            return info, None
+        state, summary, at_capture = self._liveness(exp_claim, captured)
+        info["state"] = state
+        info["summary"] = summary
+        if at_capture:
+            info["at_capture"] = at_capture
+        return info, STATE_SEVERITY.get(state)
+
+    def _describe_token(self, token: str, key: str) -> tuple[dict[str, Any], Any, bool]:
+        """(fields shown, the exp claim, whether liveness applies) of one token."""
         kind, header, claims, error = self._decode(token, key)
         info: dict[str, Any] = {"kind": kind}
         for name in HEADER_FIELDS:
@@ -155,11 +178,11 @@ class TokenDecoder:
         if error is not None:
             info["state"] = MALFORMED
             info["error"] = error
-            return info, None
+            return info, None, False
         if kind == "jwe":
             info["state"] = ENCRYPTED
             info["summary"] = "encrypted (JWE): claims and expiry unreadable without the key"
-            return info, None
+            return info, None, False
         assert claims is not None
         for name in CLAIM_FIELDS:
             if name not in claims:
@@ -172,12 +195,7 @@ class TokenDecoder:
         info["claim_names"] = sorted(str(k) for k in claims)
         if self.show_claims:
             info["claims"] = self._scrub(claims)
-        state, summary, at_capture = self._liveness(claims.get("exp"), captured)
-        info["state"] = state
-        info["summary"] = summary
-        if at_capture:
-            info["at_capture"] = at_capture
-        return info, STATE_SEVERITY.get(state)
+        return info, claims.get("exp"), True
 
     def _liveness(self, exp_claim: Any, captured: datetime | None) -> tuple[str, str, str | None]:
         if exp_claim is None:
