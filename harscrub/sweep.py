@@ -98,7 +98,7 @@ def _return_freed_memory() -> None:
 def _malloc_trim() -> Any:
     try:
         return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc
+    except (OSError, AttributeError, TypeError):  # not glibc (TypeError: no CDLL(None) on Windows)
         return None
 
 
