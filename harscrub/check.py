@@ -31,7 +31,7 @@ import orjson
 
 from . import marker
 from .errors import HarscrubError, InvalidHarError
-from .findings import Finding, Tally
+from .findings import Finding, Tally, counted
 from .fingerprint import Fingerprinter
 from .jsonstream import Items, materialize
 from .jwtinfo import TokenDecoder, looks_like_jwt, parse_time
@@ -118,14 +118,7 @@ class CheckResult:
 
     def __post_init__(self) -> None:
         self.tally = Tally()
-        given: Iterable[Hit] = self.hits
-        if not isinstance(given, Spill):  # a list from the caller: taken over
-            self.hits = Spill()
-            for hit in given:
-                self.add(hit)
-        else:
-            for hit in given:
-                self.tally.add(hit.finding)
+        self.hits = counted(self.hits, lambda hit: self.tally.add(hit.finding))
 
     def add(self, hit: Hit) -> None:
         self.hits.append(hit)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from .jsonstream import Items, materialize
 from .rules import SEVERITIES
@@ -51,6 +51,20 @@ class Finding:
         if self.jwt is not None:
             data["jwt"] = copy.deepcopy(self.jwt)
         return data
+
+
+T = TypeVar("T")
+
+
+def counted(given: Iterable[T], count: Callable[[T], None]) -> Spill[T]:
+    """The items a report was built with, as a :class:`Spill`, each passed to ``count``.
+
+    A Spill is kept as it is; any other iterable (a list from the caller) is copied into one.
+    """
+    items = given if isinstance(given, Spill) else Spill(given)
+    for item in items:
+        count(item)
+    return items
 
 
 #: Distinct places remembered per rule for the report table (the first ones found).
@@ -126,14 +140,7 @@ class Report:
 
     def __post_init__(self) -> None:
         self.tally = Tally(places=True)
-        given: Iterable[Finding] = self.findings
-        if not isinstance(given, Spill):  # a list from the caller: taken over
-            self.findings = Spill()
-            for finding in given:
-                self.add(finding)
-        else:
-            for finding in given:
-                self.tally.add(finding)
+        self.findings = counted(self.findings, self.tally.add)
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)

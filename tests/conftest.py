@@ -10,13 +10,11 @@ Tests that want a number of examples relative to the profile use :func:`examples
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
-import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,21 +156,3 @@ def make_entry(index: int = 0, **request: Any) -> dict[str, Any]:
 def make_har(*entries: dict[str, Any], **log: Any) -> dict[str, Any]:
     return {"log": {"version": "1.2", "creator": {"name": "harscrub-tests", "version": "1"}, **log,
                     "entries": list(entries)}}
-
-
-@pytest.fixture(scope="module")
-def shared_detectors() -> Iterator[None]:
-    """Build each rule set's compiled detectors once per module instead of once per run.
-
-    A sanitize or check run compiles its detectors from the rules (tens of milliseconds);
-    property and fuzz tests make thousands of runs with the same rules. The detectors hold
-    no per-run state, so sharing them changes nothing but the time.
-    """
-    from harscrub import redact
-
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("ValueDetector", "NameDetector", "Prefilter"):
-            cls = getattr(redact, name, None)
-            if cls is not None:
-                patch.setattr(redact, name, functools.lru_cache(maxsize=16)(cls))
-        yield

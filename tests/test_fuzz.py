@@ -16,7 +16,6 @@ import io
 import json
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +28,6 @@ from harscrub.source import wrap_stream
 
 from .conftest import CORPUS, examples, make_entry, make_har
 
-pytestmark = pytest.mark.usefixtures("shared_detectors")
 
 POLICY = Policy(key=b"f" * 32, max_entry_bytes=1 << 20, max_input_bytes=8 << 20)
 #: Small real captures: mutations of them are cheap to sanitize.

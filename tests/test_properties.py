@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote, quote_plus
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +37,6 @@ from harscrub.sanitize import sanitize_stream
 
 from .conftest import examples, har_errors, make_entry
 
-pytestmark = pytest.mark.usefixtures("shared_detectors")
 
 POLICY = Policy(key=b"k" * 32)
 ALNUM = string.ascii_letters + string.digits
