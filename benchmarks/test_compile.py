@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-import harscrub.prefilter as prefilter
-from harscrub.fingerprint import Fingerprinter
+import harscrub.detection.prefilter as prefilter
+from harscrub.detection.fingerprint import Fingerprinter
+from harscrub.engine.redactor import Redactor, Where
 from harscrub.policy import Policy
-from harscrub.redact import Redactor, Where
 
 #: A fixed fingerprint key (a key-less Policy draws a random one: no cost to speak of, but noise).
 KEY = b"harscrub-benchmark-key-0123456789"

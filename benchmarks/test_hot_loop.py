@@ -26,9 +26,9 @@ from typing import Any, Callable
 import orjson
 import pytest
 
-from harscrub.fingerprint import Fingerprinter
-from harscrub.redact import Redactor
-from harscrub.walk import walk_entry
+from harscrub.detection.fingerprint import Fingerprinter
+from harscrub.engine.redactor import Redactor
+from harscrub.engine.walk import walk_entry
 
 # ------------------------------------------------------------------------------- fake secrets
 

@@ -17,9 +17,9 @@ from typing import Any
 import orjson
 import pytest
 
-from harscrub.check import check_stream
-from harscrub.reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry
-from harscrub.sanitize import sanitize_stream
+from harscrub.engine.check import check_stream
+from harscrub.engine.sanitize import sanitize_stream
+from harscrub.stream.reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry
 
 ROUNDS = 5
 

@@ -11,18 +11,18 @@ The public API is what ``__all__`` lists; docs/library.md shows it at work:
   secrets without holding them;
 - the exception tree rooted at :class:`HarscrubError` (described in :mod:`harscrub.errors`).
 
-Importing harscrub loads neither typer nor rich: the CLI is a thin layer over this. Note that
-``harscrub.sanitize`` and ``harscrub.check`` are the functions; the modules of the same
-names are reached with ``from harscrub.sanitize import ...`` (or ``importlib``).
+Importing harscrub loads neither typer nor rich: the CLI is a thin layer over this. The
+package is layered, each layer importing only from those below it (docs/architecture.md):
+``stream`` and ``detection`` at the bottom, then ``findings`` and ``report``, ``policy``,
+the ``engine``, and the front ends on top (this API, ``cli``, ``serve``, ``dask``).
 """
 
-__version__ = "0.1.0"
-
-from .check import CheckResult, Hit  # noqa: E402  (before .api: the name "check" must end up the function)
-from .api import HarData, HarSource, Result, check, sanitize, sanitize_file, sanitize_stream, scan  # noqa: E402
-from .errors import HarscrubError, InputTooLargeError, InvalidHarError, OutputError, RuleError  # noqa: E402
-from .findings import Finding, Report  # noqa: E402
-from .policy import Policy  # noqa: E402
+from harscrub._version import __version__
+from harscrub.api import HarData, HarSource, Result, check, sanitize, sanitize_file, sanitize_stream, scan
+from harscrub.engine.check import CheckResult, Hit
+from harscrub.errors import HarscrubError, InputTooLargeError, InvalidHarError, OutputError, RuleError
+from harscrub.findings.finding import Finding, Report
+from harscrub.policy import Policy
 
 __all__ = [
     "CheckResult",

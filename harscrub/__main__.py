@@ -1,3 +1,3 @@
-from harscrub.cli import main
+from harscrub.cli.app import main
 
 main()

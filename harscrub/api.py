@@ -18,16 +18,16 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, BinaryIO, Union, cast
 
-from .check import CheckOptions, CheckResult, check_stream
-from .differential import check_against
-from .errors import InvalidHarError
-from .findings import Finding, Report
-from .policy import Policy
-from .reader import decode_json
-from .sanitize import sanitize_file as sanitize_file  # re-exported: the streaming path, as is
-from .sanitize import sanitize_stream as sanitize_stream
-from .source import open_input, wrap_stream
-from .writer import dump
+from harscrub.engine.check import CheckOptions, CheckResult, check_stream
+from harscrub.engine.differential import check_against
+from harscrub.engine.sanitize import sanitize_file as sanitize_file  # re-exported: the streaming path, as is
+from harscrub.engine.sanitize import sanitize_stream as sanitize_stream
+from harscrub.errors import InvalidHarError
+from harscrub.findings.finding import Finding, Report
+from harscrub.policy import Policy
+from harscrub.stream.reader import decode_json
+from harscrub.stream.source import open_input, wrap_stream
+from harscrub.stream.writer import dump
 
 #: An in-memory HAR: the decoded document, or its JSON text (bytes may be gzip-compressed).
 HarData = Union[Mapping[str, Any], bytes, bytearray, memoryview, str]
@@ -56,7 +56,7 @@ class Result:
         points to), so the parser reads a tolerant view of :attr:`har`: every entry is listed
         under some page, and the sanitized data itself is left untouched.
         """
-        from .haralyzer_view import har_parser  # haralyzer loads only when a caller wants it
+        from harscrub.haralyzer_view import har_parser  # haralyzer loads only when a caller wants it
 
         return har_parser(self.har)
 

@@ -37,13 +37,13 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("harscrub.dask needs the dask extra: pip install 'harscrub[dask]'") from exc
 
-from .api import scan
-from .check import HAR_SUFFIXES
-from .errors import HarscrubError
-from .findings import Finding, Report
-from .policy import Policy
-from .sanitize import default_output, sanitize_stream
-from .source import wrap_stream
+from harscrub.api import scan
+from harscrub.engine.check import HAR_SUFFIXES
+from harscrub.engine.sanitize import default_output, sanitize_stream
+from harscrub.errors import HarscrubError
+from harscrub.findings.finding import Finding, Report
+from harscrub.policy import Policy
+from harscrub.stream.source import wrap_stream
 
 #: The columns of a finding row: where a secret is and what it is, never the secret.
 FINDING_COLUMNS = ("file", "entry", "place", "detail", "rule", "severity", "fingerprint", "error")

@@ -9,11 +9,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, get_args
 
-from .errors import HarscrubError
-from .reader import DEFAULT_MAX_ENTRY_BYTES
-from .redact import JwtMode
-from .rules import RuleSet, load_rules
-from .source import DEFAULT_MAX_INPUT_BYTES
+from harscrub.detection.rules import RuleSet, load_rules
+from harscrub.engine.redactor import JwtMode
+from harscrub.errors import HarscrubError
+from harscrub.stream.reader import DEFAULT_MAX_ENTRY_BYTES
+from harscrub.stream.source import DEFAULT_MAX_INPUT_BYTES
 
 
 def _many(value: object, single: tuple[type, ...]) -> list[Any]:

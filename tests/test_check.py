@@ -14,12 +14,12 @@ import jwt
 import pytest
 from typer.testing import CliRunner
 
-from harscrub.check import Scanner, check_file
-from harscrub.cli import app
-from harscrub.commands import register
+from harscrub.cli.app import app
+from harscrub.cli.commands import register
+from harscrub.engine.check import Scanner, check_file
+from harscrub.engine.sanitize import sanitize_file
 from harscrub.policy import Policy
-from harscrub.sanitize import sanitize_file
-from harscrub.source import open_input
+from harscrub.stream.source import open_input
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.har"))

@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 import pytest
 
-from harscrub.differential import check_against, encoding_name
+from harscrub.engine.differential import check_against, encoding_name
+from harscrub.engine.sanitize import sanitize_file
 from harscrub.policy import Policy
-from harscrub.sanitize import sanitize_file
 
 from .test_check import SAMPLES, entry, expect, har, key_file, run_cli, write
 

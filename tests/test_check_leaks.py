@@ -10,7 +10,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from harscrub.sanitize import sanitize_file
+from harscrub.engine.sanitize import sanitize_file
 
 from .test_check import SAMPLES, expect, key_file, run_cli
 

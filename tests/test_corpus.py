@@ -20,9 +20,9 @@ import pytest
 from typer.testing import CliRunner
 
 from harscrub.api import check
-from harscrub.cli import app
-from harscrub.commands import register
-from harscrub.sanitize import sanitize_file
+from harscrub.cli.app import app
+from harscrub.cli.commands import register
+from harscrub.engine.sanitize import sanitize_file
 
 from .conftest import CORPUS, har_errors, non_entry_members
 

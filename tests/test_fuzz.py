@@ -19,15 +19,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harscrub.check import check_stream
+from harscrub.engine.check import check_stream
+from harscrub.engine.sanitize import sanitize_stream
 from harscrub.errors import HarscrubError
 from harscrub.policy import Policy
-from harscrub.reader import HarReader, RawEntry, decode_json
-from harscrub.sanitize import sanitize_stream
-from harscrub.source import wrap_stream
+from harscrub.stream.reader import HarReader, RawEntry, decode_json
+from harscrub.stream.source import wrap_stream
 
 from .conftest import CORPUS, examples, make_entry, make_har
-
 
 POLICY = Policy(key=b"f" * 32, max_entry_bytes=1 << 20, max_input_bytes=8 << 20)
 #: Small real captures: mutations of them are cheap to sanitize.

@@ -6,7 +6,7 @@ import base64
 import json
 from pathlib import Path
 
-from harscrub.inventory import Inventory, inspect_file
+from harscrub.engine.inventory import Inventory, inspect_file
 
 from .test_check import SAMPLES, entry, har, key_file, run_cli, write
 

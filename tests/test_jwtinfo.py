@@ -11,8 +11,8 @@ from pathlib import Path
 import jwt
 import pytest
 
-from harscrub.check import CheckOptions, check_file
-from harscrub.jwtinfo import TokenDecoder, duration, parse_time
+from harscrub.detection.jwt import TokenDecoder, duration, parse_time
+from harscrub.engine.check import CheckOptions, check_file
 
 from .test_check import entry, har, run_cli, write
 

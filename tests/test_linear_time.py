@@ -22,8 +22,8 @@ from typing import Iterator
 
 import pytest
 
-from harscrub.detect import ValueDetector
-from harscrub.rules import Rule, load_rules
+from harscrub.detection.detectors import ValueDetector
+from harscrub.detection.rules import Rule, load_rules
 
 RULES = load_rules()
 SIZE = 1 << 20

@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harscrub import bodies, urls
-from harscrub.findings import Finding
-from harscrub.fingerprint import Fingerprinter
-from harscrub.prefilter import Prefilter, name_condition
-from harscrub.redact import Redactor, Where
-from harscrub.rules import Rule, load_rules
-from harscrub.walk import walk_entry
+from harscrub.detection.fingerprint import Fingerprinter
+from harscrub.detection.prefilter import Prefilter, name_condition
+from harscrub.detection.rules import Rule, load_rules
+from harscrub.engine import bodies, urls
+from harscrub.engine.redactor import Redactor, Where
+from harscrub.engine.walk import walk_entry
+from harscrub.findings.finding import Finding
 
 RULES = load_rules()
 KEY = b"k" * 32
@@ -175,7 +175,7 @@ def rule(pattern: str, match: str = "value", **extra: Any) -> Rule:
 
 
 def test_conditions_it_cannot_vouch_for_switch_it_off() -> None:
-    from harscrub.rules import RuleSet
+    from harscrub.detection.rules import RuleSet
 
     for bad in (rule(r"^secret=\w+"), rule(r"\Asecret"), rule("clé=\\w+"), rule(r"[^\x00-\x1f]{40}"),
                 rule(r"\pL{40}"), rule(r"(?s).", match="name")):

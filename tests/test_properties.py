@@ -31,12 +31,11 @@ from urllib.parse import quote, quote_plus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harscrub.check import check_stream
+from harscrub.engine.check import check_stream
+from harscrub.engine.sanitize import sanitize_stream
 from harscrub.policy import Policy
-from harscrub.sanitize import sanitize_stream
 
 from .conftest import examples, har_errors, make_entry
-
 
 POLICY = Policy(key=b"k" * 32)
 ALNUM = string.ascii_letters + string.digits

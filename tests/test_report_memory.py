@@ -20,22 +20,22 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-import harscrub.spill
-from harscrub import jsonstream
+import harscrub.stream.spill as spill
 from harscrub.api import check as api_check
-from harscrub.check import CheckResult, Hit, check_file, check_many
-from harscrub.commands.check import findings_tables, json_document, render_json
-from harscrub.console import report_table
-from harscrub.findings import PLACE_SAMPLE, Finding, Report
+from harscrub.cli.commands.check import findings_tables, json_document, render_json
+from harscrub.cli.console import report_table
+from harscrub.detection.rules import SEVERITIES
+from harscrub.engine.check import CheckResult, Hit, check_file, check_many
+from harscrub.engine.sanitize import sanitize_file
+from harscrub.findings.finding import PLACE_SAMPLE, Finding, Report
 from harscrub.policy import Policy
-from harscrub.rules import SEVERITIES
-from harscrub.sanitize import sanitize_file
-from harscrub.sarif import sarif_document, to_sarif
-from harscrub.spill import Spill
+from harscrub.report.sarif import sarif_document, to_sarif
+from harscrub.stream import jsonstream
+from harscrub.stream.spill import Spill
 
 from .test_check import KEY, SAMPLES, entry, har, key_file, run_cli
 
-check_module = importlib.import_module("harscrub.check")  # harscrub.check is also a function
+check_module = importlib.import_module("harscrub.engine.check")  # harscrub.check is also a function
 
 MANY = 50_000
 RULES = ("cookie", "session-cookie", "jwt", "github-token", "password-field")
@@ -123,7 +123,7 @@ def test_report_keeps_counts_as_findings_are_added_and_holds_few_of_them() -> No
     for i in range(MANY):
         report.add(finding(i))
         most = max(most, report.findings.held)
-    assert most <= harscrub.spill.KEEP + harscrub.spill.BATCH
+    assert most <= spill.KEEP + spill.BATCH
     expected = [finding(i) for i in range(MANY)]
     assert len(report.findings) == report.total == MANY
     assert [f.to_dict() for f in report.findings] == [f.to_dict() for f in expected]
@@ -190,7 +190,7 @@ def test_check_result_keeps_counts_streams_and_survives_a_worker_process() -> No
     for i in range(MANY):
         result.add(hit(i))
         most = max(most, result.hits.held)
-    assert most <= harscrub.spill.KEEP + harscrub.spill.BATCH
+    assert most <= spill.KEEP + spill.BATCH
     assert len(result.hits) == result.total == MANY and result.distinct_secrets == 1234
     for severity in SEVERITIES:
         floor = SEVERITIES.index(severity)
@@ -217,8 +217,8 @@ def test_check_result_keeps_counts_streams_and_survives_a_worker_process() -> No
 @pytest.fixture
 def spill_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every finding past the second spills, two to a batch: the pipeline's spill path everywhere."""
-    monkeypatch.setattr(harscrub.spill, "KEEP", 2)
-    monkeypatch.setattr(harscrub.spill, "BATCH", 3)
+    monkeypatch.setattr(spill, "KEEP", 2)
+    monkeypatch.setattr(spill, "BATCH", 3)
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
@@ -228,8 +228,8 @@ def test_results_are_the_same_when_everything_spills(sample: Path, tmp_path: Pat
     held = check_file(sample, policy).to_dict()
     removed = sanitize_file(sample, tmp_path / "held.har", policy).to_dict()
     assert held["total"] > 3 and removed["total"] > 3
-    monkeypatch.setattr(harscrub.spill, "KEEP", 2)
-    monkeypatch.setattr(harscrub.spill, "BATCH", 3)
+    monkeypatch.setattr(spill, "KEEP", 2)
+    monkeypatch.setattr(spill, "BATCH", 3)
     result = check_file(sample, policy)
     assert result.hits.spilled > 0
     assert result.to_dict() == held

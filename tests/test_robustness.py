@@ -10,9 +10,9 @@ a real SIGINT sent to a real process.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import gzip
 import hashlib
+import importlib
 import io
 import json
 import os
@@ -29,19 +29,19 @@ from typing import Any, BinaryIO, Callable, Iterator
 import pytest
 from typer.testing import CliRunner
 
-from harscrub.cli import app
-from harscrub.commands import register
+from harscrub.cli.app import app
+from harscrub.cli.commands import register
+from harscrub.engine.sanitize import sanitize_file, sanitize_stream
 from harscrub.errors import HarscrubError, InputTooLargeError, InvalidHarError, OutputError
-from harscrub.reader import MAX_DEPTH, HarReader, RawEntry, decode_json
-from harscrub.sanitize import sanitize_file, sanitize_stream
-from harscrub.source import wrap_stream
+from harscrub.stream.reader import MAX_DEPTH, HarReader, RawEntry, decode_json
+from harscrub.stream.source import wrap_stream
 
 from .conftest import CORPUS, ROOT, har_errors, make_entry, make_har
 
 register()
 # harscrub.sanitize is the function (the public API); the modules are reached by name.
-sanitize_module = importlib.import_module("harscrub.sanitize")
-source_module = importlib.import_module("harscrub.source")
+sanitize_module = importlib.import_module("harscrub.engine.sanitize")
+source_module = importlib.import_module("harscrub.stream.source")
 
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiZXhwIjo0MTAyNDQ0ODAwfQ."

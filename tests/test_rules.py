@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from harscrub.detect import detect
+from harscrub.detection.detectors import detect
+from harscrub.detection.rules import load_rule_file, load_rules
 from harscrub.errors import RuleError
-from harscrub.rules import load_rule_file, load_rules
 
 RULES = load_rules()
 

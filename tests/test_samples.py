@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harscrub.sanitize import sanitize_file
+from harscrub.engine.sanitize import sanitize_file
 
 from .test_sanitize_places import assert_gone
 

@@ -12,8 +12,8 @@ from urllib.parse import quote, quote_plus
 import jwt
 import pytest
 
+from harscrub.engine.sanitize import sanitize_stream
 from harscrub.policy import Policy
-from harscrub.sanitize import sanitize_stream
 
 JWT = jwt.encode({"iss": "https://idp.example.com", "sub": "u1", "exp": 4102444800}, "k" * 32, algorithm="HS256")
 

@@ -12,11 +12,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from harscrub.check import Scanner
-from harscrub.locate import EntryText, LineCounter
+from harscrub.engine.check import Scanner
+from harscrub.engine.locate import EntryText, LineCounter
+from harscrub.engine.sweep import encodings
 from harscrub.policy import Policy
-from harscrub.source import open_input
-from harscrub.sweep import encodings
+from harscrub.stream.source import open_input
 
 from .test_check import ROOT, SAMPLES, entry, har, key_file, run_cli, write
 

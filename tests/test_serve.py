@@ -15,10 +15,10 @@ from typing import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from harscrub.cli import app
-from harscrub.commands import register
+from harscrub.cli.app import app
+from harscrub.cli.commands import register
 from harscrub.errors import HarscrubError
-from harscrub.serve import (
+from harscrub.serve.http import (
     SUMMARY_HEADER,
     TOKEN_HEADER,
     HelperServer,

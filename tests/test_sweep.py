@@ -9,11 +9,11 @@ from urllib.parse import quote
 
 import pytest
 
-from harscrub import sweep
-from harscrub.findings import Finding
+from harscrub.engine import sweep
+from harscrub.engine.redactor import Where
+from harscrub.engine.sweep import Sweeper
+from harscrub.findings.finding import Finding
 from harscrub.policy import Policy
-from harscrub.redact import Where
-from harscrub.sweep import Sweeper
 
 RULES = Policy().rules
 HERE = Where(0, ("log", "entries", 0, "comment"))

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harscrub.serve import HelperServer
-from harscrub.sanitize import sanitize_file
+from harscrub.engine.sanitize import sanitize_file
+from harscrub.serve.http import HelperServer
 
 from .planted import leaked, planted_bytes
 

@@ -1,0 +1,1 @@
+"""The ``harscrub`` command line: typer and rich live here and nowhere below."""

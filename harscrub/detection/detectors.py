@@ -1,0 +1,162 @@
+"""Detectors: where a rule set meets a string.
+
+:class:`ValueDetector` finds secret *shapes* inside any text with every ``value`` rule at once
+(an RE2 set tells which rules can match; only those run to find spans). :class:`NameDetector`
+decides whether a field *name* makes its value a secret. Both are compiled once per run and
+know nothing of HAR structure or of how a secret is replaced: that is ``walk`` and ``redact``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+import re2
+
+from harscrub.detection.rules import Rule, RuleSet
+
+#: No value rule can match a string shorter than this; skipping them is the cheapest win.
+MIN_SECRET_TEXT = 8
+
+#: Placeholders written by harscrub; never redacted again (sanitizing twice changes nothing).
+#: A JWT whose signature was replaced (``--jwt strip-signature``) counts as a placeholder too.
+PLACEHOLDER = re2.compile(r"(?:eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.)?\[REDACTED(?::[a-z0-9.-]{1,64}:[0-9a-f]{6,16})?\]")
+
+
+def is_placeholder_only(value: str) -> bool:
+    """True when nothing but placeholders and separators is left of a value."""
+    if "[REDACTED" not in value:  # every placeholder holds it: the common answer, without a regex
+        return False
+    rest = PLACEHOLDER.sub("", value)
+    return len(rest) < len(value) and not rest.strip(" \t,;:=\"'")
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not text:
+        return 0.0
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+
+
+def _base64_credentials(secret: str) -> bool:
+    """Basic auth: base64 that decodes to printable ``user:password``."""
+    try:
+        raw = base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True)
+        text = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return False
+    return ":" in text and text.isprintable()
+
+
+_CODE = re2.compile(r"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|true|false|null|none|undefined|this|new|void|function|string|text|include|omit|same-origin)$")
+
+
+def _not_code(secret: str) -> bool:
+    """Script values that are code, not data: ``t.token``, ``undefined``, ``"text"``."""
+    return _CODE.match(secret.lower() if secret.isalpha() else secret) is None
+
+
+def _random_token(secret: str) -> bool:
+    """Looks generated, not written: has a digit, or mixes cases (``authenticity_token`` does not)."""
+    return len(secret) >= 8 and (any(c.isdigit() for c in secret) or (secret.lower() != secret and secret.upper() != secret))
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "base64-credentials": _base64_credentials,
+    "not-code": _not_code,
+    "random-token": _random_token,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """One secret found in a text: which rule, and where (character offsets)."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+def detect(rule: Rule, text: str) -> list[Detection]:
+    """Every secret one value rule finds in ``text``, after its entropy and validator checks."""
+    group = rule.secret_group
+    found = []
+    for m in rule.compiled.finditer(text):
+        start, end = m.span(group)
+        if start < 0 or end <= start:
+            continue
+        secret = text[start:end]
+        if is_placeholder_only(secret):
+            continue
+        if rule.min_entropy and entropy(secret) < rule.min_entropy:
+            continue
+        if rule.validate and not VALIDATORS[rule.validate](secret):
+            continue
+        found.append(Detection(rule, start, end))
+    return found
+
+
+class ValueDetector:
+    """Finds secret shapes in text with every value rule of a rule set."""
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self._rules = rules
+        self._sets: dict[str, tuple[Any, list[Rule]]] = {}
+        for place in ("text", "url"):
+            members = [r for r in rules if place in r.places or (place == "url" and "text" in r.places)]
+            if not members:
+                continue
+            rset = re2.Set.SearchSet()
+            for rule in members:
+                rset.Add(rule.pattern)
+            rset.Compile()
+            self._sets[place] = (rset, members)
+
+    def find(self, text: str, place: str = "text") -> list[Detection]:
+        """Non-overlapping detections in ``text``, in order; specific rules win ties."""
+        if len(text) < MIN_SECRET_TEXT or place not in self._sets:
+            return []
+        rset, members = self._sets[place]
+        hits = rset.Match(text)
+        if not hits:
+            return []
+        found = [d for index in hits for d in detect(members[index], text)]
+        if len(found) > 1:
+            found.sort(key=lambda d: (d.start, d.start - d.end, d.rule.priority))
+            kept: list[Detection] = []
+            for d in found:
+                if kept and d.start < kept[-1].end:
+                    continue
+                kept.append(d)
+            found = kept
+        return found
+
+    def classify(self, secret: str) -> Rule | None:
+        """The value rule whose match covers all of ``secret``, if any (a JWT in a header)."""
+        for d in self.find(secret):
+            if d.start == 0 and d.end == len(secret):
+                return d.rule
+        return None
+
+
+class NameDetector:
+    """Decides whether a field name makes its value a secret, per kind of place."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self._name_rules = rules.name_rules
+        self._keep = [r.compiled for r in rules.keep_rules]
+        self.classify = lru_cache(maxsize=65536)(self._classify)
+
+    def _classify(self, name: str, place: str) -> Rule | None:
+        if place != "cookie" and any(k.search(name) for k in self._keep):
+            return None
+        for rule in self._name_rules:
+            if place in rule.places and rule.compiled.search(name):
+                return rule
+        return None

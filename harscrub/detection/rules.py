@@ -1,0 +1,194 @@
+"""Detection rules: loaded from declarative TOML files, validated, never executed as code.
+
+A rule file holds one or more ``[[rule]]`` tables. Three kinds of rule exist:
+
+- ``match = "value"``: a secret *shape* (a JWT, an AWS key id, ``Bearer …`` in free text)
+  found anywhere inside a string. ``pattern`` is an RE2 expression (linear time by
+  construction); a group named ``secret`` marks the part to redact, else the whole match.
+  ``places = ["url"]`` limits a rule to URL path segments and parameter values.
+- ``match = "name"``: a field *name* (header, cookie, query/form/JSON key …) whose value is
+  a secret whatever it looks like. ``strategy`` says how the value is redacted.
+- ``match = "keep"``: names that look credential-like but only carry metadata
+  (``token_type``, ``password_policy``); name rules do not fire on them.
+
+Every rule carries ``examples`` that must match and ``counterexamples`` that must not; the
+test suite checks all of them, so a rule file is its own specification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import re2
+
+from harscrub.errors import RuleError
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
+MATCH_KINDS = ("value", "name", "keep")
+NAME_PLACES = ("header", "cookie", "param")
+VALUE_PLACES = ("text", "url")
+STRATEGIES = ("whole", "keep-scheme", "cookie-header", "set-cookie")
+# Checks a regex cannot express, applied to a candidate secret; named in rule files.
+VALIDATORS = ("base64-credentials", "not-code", "random-token")
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.max_mem = 64 << 20
+_RE2_OPTIONS.log_errors = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One detection rule, as written in its file."""
+
+    id: str
+    description: str
+    severity: Severity
+    match: str
+    pattern: str
+    places: tuple[str, ...]
+    strategy: str = "whole"
+    priority: int = 100
+    min_entropy: float = 0.0
+    validate: str | None = None
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+    source: str = ""
+    compiled: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def secret_group(self) -> int:
+        """Index of the group that holds the secret (0: the whole match)."""
+        return int(self.compiled.groupindex.get("secret", 0))
+
+
+def _compile(pattern: str, where: str) -> Any:
+    try:
+        return re2.compile(pattern, options=_RE2_OPTIONS)
+    except Exception as exc:  # re2 raises its own error type
+        raise RuleError(f"{where}: pattern is not valid RE2 syntax ({exc})") from None
+
+
+def _rule_from_table(table: dict[str, Any], source: str) -> Rule:
+    where = f"{source}: rule {table.get('id', '?')!r}"
+    for key in ("id", "description", "severity", "match"):
+        if not isinstance(table.get(key), str) or not table[key]:
+            raise RuleError(f"{where}: missing or empty {key!r}")
+    if table["severity"] not in SEVERITIES:
+        raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    match = table["match"]
+    if match not in MATCH_KINDS:
+        raise RuleError(f"{where}: match must be one of {', '.join(MATCH_KINDS)}")
+    pattern_key = "pattern" if match == "value" else "name"
+    pattern = table.get(pattern_key)
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleError(f"{where}: a {match!r} rule needs {pattern_key!r}")
+    allowed_places = VALUE_PLACES if match == "value" else NAME_PLACES
+    default_places = ("text",) if match == "value" else ("header", "param")
+    places = tuple(table.get("places", default_places))
+    if not places or any(p not in allowed_places for p in places):
+        raise RuleError(f"{where}: places must be among {', '.join(allowed_places)}")
+    strategy = table.get("strategy", "whole")
+    if strategy not in STRATEGIES:
+        raise RuleError(f"{where}: strategy must be one of {', '.join(STRATEGIES)}")
+    examples = tuple(table.get("examples", ()))
+    counterexamples = tuple(table.get("counterexamples", ()))
+    if not examples or not counterexamples:
+        raise RuleError(f"{where}: needs at least one example and one counterexample")
+    compiled = _compile(pattern, where)
+    validate = table.get("validate")
+    if validate is not None and validate not in VALIDATORS:
+        raise RuleError(f"{where}: validate must be one of {', '.join(VALIDATORS)}")
+    return Rule(
+        id=table["id"],
+        description=table["description"].strip(),
+        severity=table["severity"],
+        match=match,
+        pattern=pattern,
+        places=places,
+        strategy=strategy,
+        priority=int(table.get("priority", 100)),
+        min_entropy=float(table.get("min_entropy", 0.0)),
+        validate=validate,
+        examples=examples,
+        counterexamples=counterexamples,
+        source=source,
+        compiled=compiled,
+    )
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    """Parse one TOML rule file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read rule file ({exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{path}: not valid TOML ({exc})") from None
+    tables = data.get("rule")
+    if not isinstance(tables, list) or not tables:
+        raise RuleError(f"{path}: expected one or more [[rule]] tables")
+    return [_rule_from_table(t, path.name) for t in tables]
+
+
+def default_rules_dir() -> Path:
+    """The bundled patterns/: inside the installed package, or at the repository root."""
+    here = Path(__file__).resolve().parent.parent  # the package root
+    for candidate in (here / "_patterns", here.parent / "patterns"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleError("the bundled patterns/ folder is missing from this installation")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All rules of a run, split by kind, with a digest that names the exact rule set."""
+
+    rules: tuple[Rule, ...]
+
+    @property
+    def value_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.match == "value")
+
+    @property
+    def name_rules(self) -> tuple[Rule, ...]:
+        return tuple(sorted((r for r in self.rules if r.match == "name"), key=lambda r: (r.priority, r.id)))
+
+    @property
+    def keep_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.match == "keep")
+
+    def by_id(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @property
+    def digest(self) -> str:
+        """sha256 over every rule's defining fields: which rules sanitized a file."""
+        h = hashlib.sha256()
+        for r in sorted(self.rules, key=lambda r: r.id):
+            h.update(repr((r.id, r.match, r.pattern, r.places, r.strategy, r.severity, r.min_entropy, r.validate)).encode())
+        return h.hexdigest()[:16]
+
+
+def load_rules(extra: list[Path] | None = None, *, include_defaults: bool = True) -> RuleSet:
+    """Load the bundled rules plus any extra files; rule ids must be unique."""
+    files: list[Path] = []
+    if include_defaults:
+        files.extend(sorted(default_rules_dir().glob("*.toml")))
+    files.extend(extra or [])
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        for rule in load_rule_file(Path(path)):
+            if rule.id in seen:
+                raise RuleError(f"{rule.source}: rule id {rule.id!r} already defined in {seen[rule.id]}")
+            seen[rule.id] = rule.source
+            rules.append(rule)
+    return RuleSet(tuple(rules))

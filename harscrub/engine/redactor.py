@@ -1,0 +1,354 @@
+"""The redactor: turns detections into placeholders and records each one.
+
+One :class:`Redactor` lives for one run. It owns what must be the same everywhere in a run
+(the fingerprint key, the JWT policy, the secrets seen so far) and exposes three verbs the
+walker and the format handlers use:
+
+- :meth:`Redactor.secret`: replace a whole value known to be a secret;
+- :meth:`Redactor.named`: a ``name = value`` pair (header, parameter, JSON member);
+- :meth:`Redactor.text`: any string: sniff its format (URL, JSON, base64 text) and redact
+  what the value rules find in it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+from functools import lru_cache
+from typing import Any, Callable, Literal
+
+import re2
+
+from harscrub.detection.detectors import NameDetector, ValueDetector, is_placeholder_only
+from harscrub.detection.fingerprint import Fingerprinter, mask, placeholder
+from harscrub.detection.prefilter import Prefilter
+from harscrub.detection.rules import Rule, RuleSet
+from harscrub.engine import bodies, strategies, urls
+from harscrub.findings.finding import Finding
+
+JwtMode = Literal["drop", "strip-signature"]
+#: Formats nest (a URL in a JSON string in a form field …); deeper than this, only shapes.
+MAX_FORMAT_DEPTH = 6
+_BASE64_TEXT = re2.compile(r"^(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+_JWT_PARTS = re2.compile(r"^(eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.)")
+
+
+def _escape_pointer(part: str | int) -> str:
+    return str(part).replace("~", "~0").replace("/", "~1")
+
+
+@lru_cache(maxsize=4096)
+def _pointer(path: tuple[str | int, ...]) -> str:
+    """JSON pointer of a path; cached, as the secrets of one header or body share their path."""
+    return "".join("/" + _escape_pointer(p) for p in path)
+
+
+class Where:
+    """The place of a string in the document: entry index, JSON path, and what it is.
+
+    An immutable value (equal and hashed by its fields). A plain slotted class rather than a
+    frozen dataclass: the walker makes one per field of every entry, and this is twice as cheap.
+    """
+
+    __slots__ = ("entry", "path", "detail")
+
+    def __init__(self, entry: int | None, path: tuple[str | int, ...], detail: str = "") -> None:
+        self.entry = entry
+        self.path = path
+        self.detail = detail
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Where):
+            return NotImplemented
+        return (self.entry, self.path, self.detail) == (other.entry, other.path, other.detail)
+
+    def __hash__(self) -> int:
+        return hash((self.entry, self.path, self.detail))
+
+    def __repr__(self) -> str:
+        return f"Where(entry={self.entry!r}, path={self.path!r}, detail={self.detail!r})"
+
+    @property
+    def pointer(self) -> str:
+        path = self.path
+        if len(path) > 3 and path[1] == "entries" and type(path[2]) is int:
+            # Cached by the place inside the entry: one entry's paths never recur in another.
+            return f"/{_escape_pointer(path[0])}/entries/{path[2]}{_pointer(path[3:])}"
+        return _pointer(path)
+
+    def at(self, *parts: str | int, detail: str | None = None) -> "Where":
+        return Where(self.entry, self.path + parts, self.detail if detail is None else detail)
+
+    def sub(self, detail: str) -> "Where":
+        """The same string, a finer place inside it (a parameter of a URL, a JSON member)."""
+        return Where(self.entry, self.path, f"{self.detail} › {detail}" if self.detail else detail)
+
+
+FindingHook = Callable[[Finding, str], None]
+#: Judged strings remembered, at most (then forgotten all at once), and up to what length.
+_QUIET_CACHE = 1 << 14
+_QUIET_CACHED_LENGTH = 512
+_LOUD = (False, False)
+_UNSEEN: Any = object()
+
+
+class Redactor:
+    """Per-run redaction state and the verbs that apply rules to values."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        *,
+        fingerprint: Fingerprinter | None = None,
+        jwt_mode: JwtMode = "drop",
+        allow: frozenset[str] = frozenset(),
+        on_finding: Callable[[Finding], None] | None = None,
+        inspect_secret: FindingHook | None = None,
+    ) -> None:
+        self.rules = rules
+        self.values, self.names, self.prefilter = _detectors(rules)
+        #: String -> (no rule can touch it as text, nor even as a URL): see :mod:`prefilter`.
+        self._quiet: dict[str, tuple[bool, bool]] = {}
+        self.fingerprint = fingerprint or Fingerprinter()
+        self.jwt_mode = jwt_mode
+        self.allow = allow
+        self._on_finding = on_finding
+        self._inspect = inspect_secret
+        #: Every secret redacted in this run -> (rule id, fingerprint), for the sweep pass.
+        self.known: dict[str, tuple[str, str]] = {}
+        #: How many values were replaced so far: lets a format handler tell if it changed anything.
+        self.redactions = 0
+        self._depth = 0
+        #: Secret -> (fingerprint, masked preview), worked out once per distinct secret.
+        self._named: dict[str, tuple[str, str]] = {}
+        #: The value rule a secret found by its name matches whole (a JWT in a cookie), by value.
+        self._shapes_of: dict[str, Rule | None] = {}
+
+    # -- the one place a secret becomes a placeholder -------------------------------------------
+    def secret(self, value: str, rule: Rule, where: Where) -> str:
+        """Record ``value`` as a secret found by ``rule`` at ``where``; return its replacement."""
+        if not value or value in self.allow or is_placeholder_only(value):
+            return value
+        if rule.match == "name":
+            shape = self._shapes_of.get(value, _UNSEEN)
+            if shape is _UNSEEN:
+                shape = self._shapes_of[value] = self.values.classify(value)
+            rule = shape or rule
+        named = self._named.get(value)
+        if named is None:
+            seen = self.known.get(value)
+            named = self._named[value] = (seen[1] if seen is not None else self.fingerprint(value), mask(value))
+        fp, preview = named
+        finding = Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            entry=where.entry,
+            pointer=where.pointer,
+            detail=where.detail,
+            fingerprint=fp,
+            preview=preview,
+            length=len(value),
+        )
+        if self._inspect is not None:
+            self._inspect(finding, value)
+        if self._on_finding is not None:
+            self._on_finding(finding)
+        self.known.setdefault(value, (rule.id, fp))
+        self.redactions += 1
+        if rule.id == "jwt" and self.jwt_mode == "strip-signature":
+            m = _JWT_PARTS.search(value)
+            if m:
+                kept: str = m.group(1)
+                return kept + placeholder(rule.id, fp)
+        return placeholder(rule.id, fp)
+
+    def remember(self, value: str, rule: Rule) -> None:
+        """A secret derived from another (the password inside Basic credentials): swept, not reported."""
+        if value and value not in self.allow and not is_placeholder_only(value):
+            self.known.setdefault(value, (rule.id, self.fingerprint(value)))
+
+    def forget_judgements(self) -> None:
+        """Drop the caches that only spare work on strings still to come (the end of a pass)."""
+        self._quiet.clear()
+        self._shapes_of.clear()
+        self._named.clear()
+
+    # -- quiet strings --------------------------------------------------------------------------
+    def prime(self, value: Any) -> bool:
+        """Judge every string of ``value`` (keys too) in one scan; True when all are quiet.
+
+        For a parsed JSON body: one scan for all its strings beats one per string, and a body
+        whose strings are all quiet need not be walked at all.
+        """
+        strings = _strings(value)
+        as_text, as_url = self.prefilter.quiet(strings)
+        cache = self._quiet
+        if len(cache) > _QUIET_CACHE:
+            cache.clear()
+        quiet = True
+        for s in strings:
+            if type(s) is not str:
+                quiet = False
+            elif s in as_text:
+                cache[s] = (True, s in as_url)
+            else:
+                cache[s] = _LOUD
+                quiet = False
+        return quiet
+
+    def quiet(self, text: str, place: str = "text") -> bool:
+        """True when no rule can touch ``text`` read in ``place`` (a URL component or text).
+
+        Judged once per distinct string (see :mod:`prefilter`): a HAR repeats most of its
+        header values, hosts and paths from entry to entry.
+        """
+        judged = self._quiet.get(text)
+        if judged is None:
+            judged = self.prefilter.judge(text)
+            if len(text) <= _QUIET_CACHED_LENGTH:
+                if len(self._quiet) > _QUIET_CACHE:
+                    self._quiet.clear()
+                self._quiet[text] = judged
+        return judged[1] if place == "url" else judged[0]
+
+    def plain(self, name: Any, value: Any, place: str = "param", shape_place: str = "text") -> bool:
+        """True when ``named(name, value)`` (and ``shapes(name)``) would give both back as they are.
+
+        Decided from cached judgements alone, so the walker keeps most members of an entry
+        (timings, sizes, plain headers) without building their places.
+        """
+        if type(name) is not str or not self.quiet(name) or self.names.classify(name, place) is not None:
+            return False
+        kind = type(value)
+        if kind is str:
+            return self.quiet(value, shape_place)
+        return kind is int or kind is float or kind is bool or value is None
+
+    # -- verbs ----------------------------------------------------------------------------------
+    def shapes(self, text: str, where: Where, place: str = "text") -> str:
+        """Redact every secret shape the value rules find in ``text``."""
+        if self.quiet(text, place):
+            return text
+        found = self.values.find(text, place)
+        if not found:
+            return text
+        out: list[str] = []
+        last = 0
+        for d in found:
+            out.append(text[last : d.start])
+            out.append(self.secret(text[d.start : d.end], d.rule, where))
+            last = d.end
+        out.append(text[last:])
+        return "".join(out)
+
+    def named(self, name: Any, value: Any, where: Where, place: str = "param", shape_place: str = "text") -> Any:
+        """A value under a name: the name may make it a secret; otherwise scan the value."""
+        rule = self.names.classify(name, place) if isinstance(name, str) else None
+        if rule is not None:
+            return strategies.apply(self, rule, value, where)
+        if isinstance(value, str):
+            return self.text(value, where, shape_place)
+        return self.any(value, where)
+
+    def text(self, text: str, where: Where, place: str = "text") -> str:
+        """Any string: route it to the handler of the format it is in, then scan its shapes."""
+        if self.quiet(text, place):
+            return text
+        if len(text) < 3 or self._depth >= MAX_FORMAT_DEPTH:
+            return self.shapes(text, where, place)
+        self._depth += 1
+        try:
+            head = text.lstrip()[:1]
+            if head in ("{", "["):
+                redacted = bodies.redact_json_text(self, text, where)
+                if redacted is not None:
+                    return redacted
+            elif urls.looks_like_url(text):
+                return urls.redact_url(self, text, where)
+            elif len(text) >= 24 and _BASE64_TEXT.match(text):
+                decoded = _b64_text(text)
+                if decoded is not None:
+                    inner = self.text(decoded, where.sub("base64"))
+                    if inner != decoded:
+                        return base64.b64encode(inner.encode("utf-8")).decode("ascii")
+            return self.shapes(urls.redact_embedded(self, text, where), where, place)
+        finally:
+            self._depth -= 1
+
+    def any(self, value: Any, where: Where) -> Any:
+        """Fail closed on types: strings are scanned, containers walked, numbers kept."""
+        if isinstance(value, str):
+            return self.text(value, where)
+        if isinstance(value, dict):
+            # Keys are read too: a dict where a string was expected may hold a token as a key.
+            out = {}
+            for k, v in value.items():
+                if self.plain(k, v):
+                    out[k] = v
+                else:
+                    here = where.at(k)
+                    out[self.shapes(k, here)] = self.named(k, v, here, "param")
+            return out
+        if isinstance(value, list):
+            return [self.any(v, where.at(i)) for i, v in enumerate(value)]
+        return value
+
+
+#: Compiled detectors of recent rule sets, per thread (a Hyperscan scratch serves one scan at
+#: a time) and by identity (the rule set is kept, so its id stays its own). They hold no
+#: per-run state, so the runs of a thread over the same rules share them: a portal checking a
+#: folder of HARs compiles its RE2 sets once, not once per file.
+_COMPILED = threading.local()
+_COMPILED_KEPT = 8
+
+
+def _detectors(rules: RuleSet) -> tuple[ValueDetector, NameDetector, Prefilter]:
+    cache: dict[int, tuple[RuleSet, ValueDetector, NameDetector, Prefilter]] = _COMPILED.__dict__.setdefault("sets", {})
+    hit = cache.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1], hit[2], hit[3]
+    if len(cache) >= _COMPILED_KEPT:
+        cache.pop(next(iter(cache)))
+    made = (rules, ValueDetector(rules.value_rules), NameDetector(rules), Prefilter(rules))
+    cache[id(rules)] = made
+    return made[1], made[2], made[3]
+
+
+def _strings(value: Any) -> list[Any]:
+    """Every string in a decoded JSON value, keys included (iterative: no depth limit).
+
+    Keys go in as they are: the prefilter judges only ``str`` items, whatever else is there.
+    """
+    out: list[Any] = []
+    stack = [value]
+    pop, push, add, add_all = stack.pop, stack.extend, out.append, out.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            add(item)
+        elif kind is dict:
+            add_all(item)
+            push(item.values())
+        elif kind is list:
+            push(item)
+        elif isinstance(item, str):
+            add(item)
+        elif isinstance(item, dict):
+            add_all(item)
+            push(item.values())
+        elif isinstance(item, (list, tuple)):
+            push(item)
+    return out
+
+
+def _b64_text(text: str) -> str | None:
+    """The text inside a base64 string, if it is printable UTF-8 (not an image)."""
+    try:
+        decoded = base64.b64decode(text, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if not decoded or sum(1 for c in decoded[:512] if not c.isprintable() and c not in "\r\n\t") > 2:
+        return None
+    return decoded

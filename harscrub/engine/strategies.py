@@ -1,0 +1,108 @@
+"""Redaction strategies: how the value of a secret-named field is rewritten.
+
+A ``name`` rule says *that* a value is secret; its ``strategy`` says *how much* of it goes.
+Each strategy keeps what support needs (the auth scheme, cookie names and attributes) and
+hands every secret part to :meth:`Redactor.secret`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import TYPE_CHECKING, Any, Callable
+
+from harscrub.detection.rules import Rule
+
+if TYPE_CHECKING:
+    from harscrub.engine.redactor import Redactor, Where
+
+_SCHEME = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9._~+/-]*)(\s+)(.+)$", re.DOTALL)
+_COOKIE_SPLIT = re.compile(r"(;\s*)")
+#: Stands for the missing name of a cookie, so the cookie rules still judge its value.
+UNNAMED_COOKIE = "(unnamed)"
+
+
+def whole(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+    """The whole value goes; inside a container, every string and number goes (keys stay)."""
+    if isinstance(value, str):
+        return r.secret(value, rule, where)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return r.secret(str(value), rule, where)
+    if isinstance(value, dict):
+        return {k: whole(r, rule, v, where.at(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [whole(r, rule, v, where.at(i)) for i, v in enumerate(value)]
+    return value
+
+
+def keep_scheme(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+    """``Bearer abc`` -> ``Bearer [REDACTED…]``: the scheme tells support which auth was used."""
+    if not isinstance(value, str):
+        return whole(r, rule, value, where)
+    m = _SCHEME.match(value)
+    if m is None:
+        return r.secret(value, rule, where)
+    scheme, space, credentials = m.groups()
+    if scheme.strip().lower() == "basic":
+        _remember_basic_password(r, rule, credentials.strip())
+    return scheme + space + r.secret(credentials, rule, where)
+
+
+def _remember_basic_password(r: "Redactor", rule: Rule, credentials: str) -> None:
+    try:
+        decoded = base64.b64decode(credentials + "=" * (-len(credentials) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return
+    user, sep, password = decoded.partition(":")
+    if sep and len(password) >= 6:
+        r.remember(password, rule)
+
+
+def _cookie_pair(r: "Redactor", pair: str, where: "Where") -> str:
+    name, sep, value = pair.partition("=")
+    if not sep:
+        # A bare token is a value without a name: fail closed.
+        name, value = "", pair
+    cookie_name = name.strip()
+    rule = r.names.classify(cookie_name or UNNAMED_COOKIE, "cookie")
+    if rule is None or not value:
+        return pair
+    redacted = r.secret(value, rule, where.sub(f'cookie "{cookie_name}"'))
+    return f"{name}{sep}{redacted}"
+
+
+def cookie_header(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+    """``Cookie: a=1; b=2``: every value goes, every name stays."""
+    if not isinstance(value, str):
+        return whole(r, rule, value, where)
+    parts = _COOKIE_SPLIT.split(value)
+    return "".join(p if i % 2 or not p.strip() else _cookie_pair(r, p, where) for i, p in enumerate(parts))
+
+
+def set_cookie(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+    """``Set-Cookie: sid=abc; Path=/; HttpOnly``: the value goes, name and attributes stay.
+
+    Firefox joins several Set-Cookie headers with newlines; each line is one cookie.
+    """
+    if not isinstance(value, str):
+        return whole(r, rule, value, where)
+    lines = []
+    for line in value.split("\n"):
+        first, sep, attributes = line.partition(";")
+        lines.append(_cookie_pair(r, first, where) + sep + (r.shapes(attributes, where) if attributes else ""))
+    return "\n".join(lines)
+
+
+STRATEGIES: dict[str, Callable[["Redactor", Rule, Any, "Where"], Any]] = {
+    "whole": whole,
+    "keep-scheme": keep_scheme,
+    "cookie-header": cookie_header,
+    "set-cookie": set_cookie,
+}
+
+
+def apply(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+    return STRATEGIES[rule.strategy](r, rule, value, where)

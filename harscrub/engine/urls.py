@@ -1,0 +1,139 @@
+"""URL redaction: userinfo, path segments, query and fragment parameters.
+
+A URL is taken apart by hand (never re-assembled by a library) so that everything that is
+not a secret stays byte for byte as it was: hosts, ports, paths, parameter order and
+encoding. Parameter values are decoded before they are judged, so a secret hides neither
+behind percent-encoding nor inside a nested URL (``redirect_uri=https%3A…%3Ftoken%3D…``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote, unquote_plus
+
+from harscrub.engine import strategies
+
+if TYPE_CHECKING:
+    from harscrub.engine.redactor import Redactor, Where
+
+_URL = re.compile(
+    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*:)?(?P<authority>//[^/?#]*)?(?P<path>[^?#]*)"
+    r"(?:\?(?P<query>[^#]*))?(?:#(?P<fragment>.*))?$",
+    re.DOTALL,
+)
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,15}:)?//[^\s/?#]+[^\s]*$")
+_EMBEDDED = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>`\\]+")
+PLACEHOLDER_SPLIT = re.compile(r"(\[REDACTED:[a-z0-9.-]+:[0-9a-f]+\])")
+#: Characters a placeholder needs, left unencoded when a redacted component is re-encoded.
+_SAFE = "[]:"
+
+
+def looks_like_url(text: str) -> bool:
+    """An absolute URL (``https://…``, ``wss://…``, ``//host/…``) with no spaces."""
+    return "//" in text[:24] and _ABSOLUTE.match(text) is not None
+
+
+def requote(redacted: str, raw: str, *, plus: bool) -> str:
+    """Percent-encode a redacted value the way ``raw`` was encoded; placeholders stay literal."""
+    safe = "".join(sorted({c for c in raw if not c.isalnum() and c != "%"}))
+    out = []
+    for i, piece in enumerate(PLACEHOLDER_SPLIT.split(redacted)):
+        if i % 2:
+            out.append(piece)
+        else:
+            quoted = quote(piece, safe=safe)
+            out.append(quoted.replace("%20", "+") if plus else quoted)
+    return "".join(out)
+
+
+def _component(r: "Redactor", raw: str, where: "Where", *, plus: bool) -> str:
+    decoded = unquote_plus(raw) if plus else unquote(raw)
+    redacted = r.text(decoded, where, "url")
+    if redacted == decoded:
+        return raw
+    return requote(redacted, raw, plus=plus)
+
+
+def redact_query(r: "Redactor", query: str, where: "Where", *, label: str = "query", place: str = "url") -> str:
+    """``a=1&token=x``: secret names lose their value, other values are scanned."""
+    parts = query.split("&")
+    for i, part in enumerate(parts):
+        if not part:
+            continue
+        raw_name, sep, raw_value = part.partition("=")
+        name = unquote_plus(raw_name)
+        here = where.sub(f'{label} "{name}"' if sep else label)
+        if not sep:
+            parts[i] = _component(r, part, here, plus=True)
+            continue
+        rule = r.names.classify(name, "param")
+        if rule is not None:
+            value = unquote_plus(raw_value)
+            redacted = strategies.apply(r, rule, value, here)
+            if redacted != value:
+                parts[i] = f"{raw_name}={quote(str(redacted), safe=_SAFE)}"
+            continue
+        decoded = unquote_plus(raw_value)
+        redacted = r.text(decoded, here, place)
+        if redacted != decoded:
+            parts[i] = f"{raw_name}={requote(redacted, raw_value, plus=True)}"
+        if r.values.find(name):  # a secret used as a parameter name
+            parts[i] = _component(r, raw_name, here, plus=True) + parts[i][len(raw_name) :]
+    return "&".join(parts)
+
+
+def _path(r: "Redactor", path: str, where: "Where") -> str:
+    segments = path.split("/")
+    here = where.sub("path")
+    return "/".join(_component(r, s, here, plus=False) if len(s) >= 8 else s for s in segments)
+
+
+def _authority(r: "Redactor", authority: str, where: "Where") -> str:
+    userinfo, at, hostport = authority[2:].rpartition("@")
+    if not at:
+        return authority
+    user, colon, password = userinfo.partition(":")
+    user = _component(r, user, where.sub("username"), plus=False)
+    if colon and password:
+        rule = r.rules.by_id("url-credentials")
+        password = quote(r.secret(unquote(password), rule, where.sub("password")), safe=_SAFE)
+    return "//" + user + colon + password + at + hostport
+
+
+def redact_url(r: "Redactor", url: str, where: "Where") -> str:
+    """Redact a whole URL (absolute or relative), keeping every non-secret byte."""
+    if r.quiet(url, "url"):
+        return url
+    m = _URL.match(url)
+    if m is None:  # pragma: no cover - the pattern matches every string
+        return r.shapes(url, where, "url")
+    out = []
+    if m["scheme"]:
+        out.append(m["scheme"])
+    if m["authority"] is not None:
+        out.append(_authority(r, m["authority"], where))
+    out.append(_path(r, m["path"], where))
+    if m["query"] is not None:
+        out.append("?" + redact_query(r, m["query"], where))
+    if m["fragment"] is not None:
+        out.append("#" + _fragment(r, m["fragment"], where))
+    return "".join(out)
+
+
+def _fragment(r: "Redactor", fragment: str, where: "Where") -> str:
+    """``#access_token=…&id_token=…`` and SPA routes ``#/cb?code=…`` are parameters too."""
+    here = where.sub("fragment")
+    if "?" in fragment:
+        route, _, query = fragment.partition("?")
+        return _path(r, route, here) + "?" + redact_query(r, query, here, label="fragment")
+    if "=" in fragment:
+        return redact_query(r, fragment, where, label="fragment")
+    return _path(r, fragment, here)
+
+
+def redact_embedded(r: "Redactor", text: str, where: "Where") -> str:
+    """URLs inside free text (a log line, a script, an error page) get the URL treatment."""
+    if "://" not in text:
+        return text
+    return _EMBEDDED.sub(lambda m: redact_url(r, m.group(0), where), text)

@@ -1,0 +1,1 @@
+"""Output formats of check results: one writer per format."""

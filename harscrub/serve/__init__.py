@@ -1,0 +1,1 @@
+"""The local helper service behind ``harscrub serve`` (see :mod:`harscrub.serve.http`)."""

@@ -1,0 +1,458 @@
+"""Streaming HAR reader: finds each entry's raw bytes without building the whole document.
+
+The reader walks the top of the document (``{"log": {...}}``) token by token and, inside
+``log.entries``, only finds where each entry starts and ends: a C-speed regex skips string
+contents and stops at each bracket. Entries are handed on as raw bytes, so memory is bounded
+by the largest entry, never by the file; every other member of ``log`` (``version``,
+``creator``, ``pages`` — before or after ``entries``) is decoded and handed on in order.
+
+Events, in document order:
+
+- ``Member(key, value, top=False)``: a member of ``log`` other than ``entries`` (or, with
+  ``top=True``, a member of the root object other than ``log``)
+- ``LogStart()`` / ``LogEnd()``: around the members of ``log``
+- ``EntriesStart()`` / ``EntriesEnd()``: around the entries array
+- ``RawEntry(index, raw, offset)``: one entry's exact bytes and their byte offset
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Iterator, Sequence
+
+import orjson
+
+from harscrub.errors import InputTooLargeError, InvalidHarError
+
+CHUNK = 1 << 20
+#: Nesting deeper than this inside one entry or member is refused (real HARs nest < 30); it
+#: keeps the recursive walk, sweep and serialisation of an entry well inside Python's stack.
+MAX_DEPTH = 200
+#: Default cap on the size of one entry.
+DEFAULT_MAX_ENTRY_BYTES = 1 << 30
+
+_WS = re.compile(rb"[ \t\r\n]*+")
+_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
+# Everything up to and including the next bracket that is not inside a string.
+_TO_BRACKET = re.compile(rb'[^"\[\]{}]*+(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"[^"\[\]{}]*+)*+[\[\]{}]', re.DOTALL)
+_SCALAR = re.compile(rb"[^\s,\]}\[{:\"]++")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    key: str
+    value: Any
+    top: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RawEntry:
+    """One entry's exact bytes; ``value`` is the entry decoded, when the reader already had to
+    decode it to find where it ends (None otherwise: decode ``raw`` with :func:`decode_json`)."""
+
+    index: int
+    raw: bytes
+    offset: int
+    value: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LogStart:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class LogEnd:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EntriesStart:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EntriesEnd:
+    pass
+
+
+Event = Member | RawEntry | LogStart | LogEnd | EntriesStart | EntriesEnd
+
+
+class _ConstantError(ValueError):
+    """NaN, Infinity or -Infinity: JavaScript literals that JSON does not have."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _ConstantError(f"{name} is not valid JSON")
+
+
+def decode_json(raw: bytes, *, offset: int = 0, entry: int | None = None) -> Any:
+    """Decode one JSON value; orjson first, the standard library for what orjson refuses.
+
+    Browser exports can hold lone-surrogate escapes (``"\\ud800"``, half of a cut emoji) that
+    orjson rejects; the standard library reads them, and each lone half becomes U+FFFD (the
+    character a browser shows for it): no UTF-8 tool, the regex engine included, can take a
+    string that holds one. NaN and Infinity are refused by both.
+    """
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as first:
+        fast_error = first
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidHarError("invalid UTF-8", offset=offset + exc.start, entry=entry) from None
+    try:
+        return _mend_surrogates(json.loads(text, parse_constant=_reject_constant))
+    except RecursionError:
+        raise InvalidHarError("JSON nested too deeply", offset=offset, entry=entry) from None
+    except json.JSONDecodeError as exc:
+        at = offset + len(text[: exc.pos].encode("utf-8", "surrogatepass"))
+        raise InvalidHarError(f"not valid JSON: {exc.msg}", offset=at, entry=entry) from None
+    except ValueError as exc:
+        # orjson stopped at the literal; its position counts characters, the offset counts bytes.
+        pos = fast_error.pos if isinstance(exc, _ConstantError) and fast_error.pos is not None else 0
+        at = offset + len(text[:pos].encode("utf-8", "surrogatepass"))
+        raise InvalidHarError(f"not valid JSON: {exc}", offset=at, entry=entry) from None
+
+
+def _mend_surrogates(value: Any) -> Any:
+    """``value`` with every lone UTF-16 surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, dict):
+        return {_mend_surrogates(k): _mend_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mend_surrogates(v) for v in value]
+    return value
+
+
+#: Layout guesses that may fail before the reader stops trying (see HarReader._by_layout).
+_MAX_LAYOUT_MISSES = 3
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """True when containers nest more than ``limit`` levels (the value itself is level 1)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
+    return False
+
+
+class HarReader:
+    """Iterate the events of one HAR document read from a binary stream."""
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        *,
+        max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+        entry_sizes: Sequence[int] | None = None,
+    ) -> None:
+        """``entry_sizes``: the exact byte length of each entry, for a document this process
+        wrote itself (a spool): entries are then cut by length, not scanned."""
+        self._f = stream
+        self._buf = bytearray()
+        self._pos = 0
+        self._base = 0
+        self._eof = False
+        self._max_entry = max_entry_bytes
+        self._entry: int | None = None  # index of the entry being read, for error messages
+        self.entries = 0
+        self._sizes = entry_sizes
+        #: Whether entries are found by their closing line (see _by_layout); off after misses.
+        self._layout_misses = 0
+        self._closings: dict[bytes, re.Pattern[bytes]] = {}
+
+    # -- buffer ---------------------------------------------------------------------------
+    def _fill(self, at_least: int = CHUNK) -> bool:
+        if self._eof:
+            return False
+        if self._pos > CHUNK and self._pos * 2 > len(self._buf):
+            del self._buf[: self._pos]
+            self._base += self._pos
+            self._pos = 0
+        data = self._f.read(max(CHUNK, at_least))
+        if not data:
+            self._eof = True
+            return False
+        self._buf += data
+        return True
+
+    def _offset(self, pos: int | None = None) -> int:
+        return self._base + (self._pos if pos is None else pos)
+
+    def _error(self, what: str, pos: int | None = None) -> InvalidHarError:
+        return InvalidHarError(what, offset=self._offset(pos), entry=self._entry)
+
+    def _truncated(self, what: str = "unexpected end of input") -> InvalidHarError:
+        return self._error(what + (" (file truncated?)" if self._eof else ""), len(self._buf))
+
+    # -- tokens ---------------------------------------------------------------------------
+    def _peek(self) -> int | None:
+        """The next non-whitespace byte, without consuming it; None at the end."""
+        while True:
+            m = _WS.match(self._buf, self._pos)
+            assert m is not None
+            self._pos = m.end()
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._fill():
+                return None
+
+    def _expect(self, chars: bytes, what: str) -> int:
+        c = self._peek()
+        if c is None:
+            raise self._truncated(f"unexpected end of input, expected {what}")
+        if c not in chars:
+            raise self._error(f"expected {what}, found {chr(c)!r}")
+        self._pos += 1
+        return c
+
+    def _span(self) -> tuple[int, int]:
+        """Start and end (buffer positions) of the next JSON value, within the size cap."""
+        start, end = self._locate()
+        if end - start > self._max_entry:
+            raise self._too_large(start)
+        return start, end
+
+    def _too_large(self, start: int) -> InputTooLargeError:
+        return InputTooLargeError(
+            f"a single value is larger than the {self._max_entry} byte limit (raise it with --max-entry-size)",
+            offset=self._offset(start),
+            entry=self._entry,
+        )
+
+    def _locate(self) -> tuple[int, int]:
+        """Start and end (buffer positions) of the next JSON value, reading as needed."""
+        c = self._peek()
+        if c is None:
+            raise self._truncated("unexpected end of input, expected a value")
+        start = self._pos
+        if c in b"{[":
+            return self._container(start)
+        pattern = _STRING if c == 0x22 else _SCALAR
+        if c != 0x22 and _SCALAR.match(self._buf, start) is None:
+            # A delimiter (',', ':', '}', ']') where a value should start: more input cannot help.
+            raise self._error(f"expected a value, found {chr(c)!r}", start)
+        while True:
+            m = pattern.match(self._buf, start)
+            if m is not None and (m.end() < len(self._buf) or self._eof):
+                return start, m.end()
+            if m is None and self._eof:
+                raise self._truncated("unterminated string" if c == 0x22 else "unexpected character")
+            self._grow(start)
+            start = self._pos
+
+    def _grow(self, start: int) -> None:
+        """Read more for a value that starts at ``start``; keeps rescans linear overall."""
+        self._pos = start
+        pending = len(self._buf) - start
+        if pending > self._max_entry:
+            raise self._too_large(start)
+        if not self._fill(pending):
+            raise self._truncated()
+
+    def _container(self, start: int) -> tuple[int, int]:
+        depth = 0
+        i = start
+        while True:
+            m = _TO_BRACKET.match(self._buf, i)
+            if m is None:
+                if self._eof:
+                    raise self._truncated()
+                scanned = i - start
+                self._grow(start)
+                # _fill may have compacted the buffer: positions move with it.
+                start = self._pos
+                i = start + scanned
+                continue
+            i = m.end()
+            if self._buf[i - 1] in b"{[":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise self._error(f"nesting deeper than {MAX_DEPTH} levels", i - 1)
+            else:
+                depth -= 1
+                if depth == 0:
+                    return start, i
+
+    # -- entries, fast ---------------------------------------------------------------------
+    def _by_size(self) -> tuple[int, int, bytes, Any] | None:
+        """The entry at ``_pos`` cut by its known length (a document this process wrote)."""
+        assert self._sizes is not None
+        if self.entries >= len(self._sizes):
+            return None
+        size = self._sizes[self.entries]
+        start = self._pos
+        while len(self._buf) - start < size:
+            self._grow(start)
+            start = self._pos
+        if size < 2 or self._buf[start + size - 1] != 0x7D:
+            return None  # not what was written: scan it
+        return start, start + size, bytes(self._buf[start : start + size]), None
+
+    def _by_layout(self) -> tuple[int, int, bytes, Any] | None:
+        """The entry at ``_pos`` found by its layout, decoded, or None to scan for it.
+
+        Browsers and most tools write HARs indented: an entry that opens on a line of its own
+        closes at the first later line indented exactly as much, which one C-speed search
+        finds. The guess is proved by decoding it (the decoder must end exactly at that
+        brace, as JSON has one end for a value that starts with '{'), and the decoded entry
+        is handed on, so its bytes are read once and never scanned bracket by bracket.
+        Anything unexpected (another layout, a lone surrogate the fast decoder refuses, nesting
+        deeper than allowed, an entry larger than allowed) falls back to the scan, which also
+        raises the right errors; after a few misses the layout is not tried again.
+        """
+        if self._layout_misses >= _MAX_LAYOUT_MISSES:
+            return None
+        start = self._pos
+        line = self._buf.rfind(b"\n", max(0, start - 256), start)
+        indent = bytes(self._buf[line + 1 : start]) if line >= 0 else b"x"
+        if indent.strip(b" \t"):
+            self._layout_misses = _MAX_LAYOUT_MISSES  # '{' does not open its own line: compact layout
+            return None
+        closing = self._closings.get(indent)
+        if closing is None:
+            closing = self._closings[indent] = re.compile(b"\n" + re.escape(indent) + b"[^ \t\r\n]")
+        i = start
+        while True:
+            m = closing.search(self._buf, i)
+            if m is not None:
+                break
+            pending = len(self._buf) - start
+            if pending > self._max_entry:
+                return self._miss()
+            scanned = pending
+            self._pos = start
+            if not self._fill(pending):
+                return self._miss()
+            start = self._pos  # _fill may have compacted the buffer
+            i = start + max(0, scanned - len(indent) - 2)
+        end = m.end()
+        if self._buf[end - 1] != 0x7D or end - start > self._max_entry:
+            return self._miss()
+        raw = bytes(self._buf[start:end])
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return self._miss()
+        if not isinstance(value, dict) or _deeper_than(value, MAX_DEPTH):
+            return self._miss()
+        return start, end, raw, value
+
+    def _miss(self) -> tuple[int, int, bytes, Any] | None:
+        self._layout_misses += 1
+        return None
+
+    def _key(self) -> str:
+        if self._peek() not in (0x22, None):
+            raise self._error("expected an object key (a string)")
+        start, end = self._span()
+        key = decode_json(bytes(self._buf[start:end]), offset=self._offset(start), entry=self._entry)
+        self._pos = end
+        self._expect(b":", "':' after an object key")
+        return str(key)
+
+    def _value(self) -> Any:
+        start, end = self._span()
+        value = decode_json(bytes(self._buf[start:end]), offset=self._offset(start), entry=self._entry)
+        self._pos = end
+        return value
+
+    # -- structure ------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Event]:
+        c = self._peek()
+        if c is None:
+            raise self._error("the input is empty")
+        if c != 0x7B:
+            raise self._error("not a HAR: the document is not a JSON object")
+        self._pos += 1
+        seen_log = False
+        if self._peek() != 0x7D:
+            while True:
+                key = self._key()
+                if key == "log":
+                    if seen_log:
+                        raise self._error("not a HAR: 'log' appears twice")
+                    seen_log = True
+                    yield from self._log()
+                else:
+                    yield Member(key, self._value(), top=True)
+                if self._expect(b",}", "',' or '}'") == 0x7D:
+                    break
+        else:
+            self._pos += 1
+        if not seen_log:
+            raise self._error("not a HAR: no 'log' object at the top level")
+        if self._peek() is not None:
+            raise self._error("unexpected data after the end of the HAR document")
+
+    def _log(self) -> Iterator[Event]:
+        c = self._peek()
+        if c is None:
+            raise self._truncated("unexpected end of input, expected the 'log' object")
+        if c != 0x7B:
+            raise self._error("not a HAR: 'log' is not an object")
+        self._pos += 1
+        yield LogStart()
+        seen_entries = False
+        if self._peek() == 0x7D:
+            self._pos += 1
+        else:
+            while True:
+                key = self._key()
+                if key == "entries":
+                    seen_entries = True
+                    yield from self._entries()
+                else:
+                    yield Member(key, self._value())
+                if self._expect(b",}", "',' or '}' in 'log'") == 0x7D:
+                    break
+        if not seen_entries:
+            raise self._error("not a HAR: 'log.entries' is missing")
+        yield LogEnd()
+
+    def _entries(self) -> Iterator[Event]:
+        c = self._peek()
+        if c is None:
+            raise self._truncated("unexpected end of input, expected the 'log.entries' list")
+        if c != 0x5B:
+            raise self._error("not a HAR: 'log.entries' is not a list")
+        self._pos += 1
+        yield EntriesStart()
+        if self._peek() == 0x5D:
+            self._pos += 1
+        else:
+            while True:
+                self._entry = self.entries
+                c = self._peek()
+                if c is None:
+                    raise self._truncated()
+                if c != 0x7B:
+                    raise self._error(f"entry {self.entries} is not an object")
+                found = self._by_size() if self._sizes is not None else self._by_layout()
+                if found is None:
+                    start, end = self._span()
+                    yield RawEntry(self.entries, bytes(self._buf[start:end]), self._offset(start))
+                else:
+                    start, end, raw, value = found
+                    yield RawEntry(self.entries, raw, self._offset(start), value)
+                self._pos = end
+                self.entries += 1
+                if self._expect(b",]", "',' or ']' after an entry") == 0x5D:
+                    break
+        self._entry = None
+        yield EntriesEnd()
