@@ -22,7 +22,8 @@ import pytest
 
 import harscrub.detection.prefilter as prefilter
 from harscrub.detection.fingerprint import Fingerprinter
-from harscrub.engine.redactor import Redactor, Where
+from harscrub.engine.place import Where
+from harscrub.engine.redactor import Redactor
 from harscrub.policy import Policy
 
 #: A fixed fingerprint key (a key-less Policy draws a random one: no cost to speak of, but noise).

@@ -19,9 +19,9 @@ the ``engine``, and the front ends on top (this API, ``cli``, ``serve``, ``dask`
 
 from harscrub._version import __version__
 from harscrub.api import HarData, HarSource, Result, check, sanitize, sanitize_file, sanitize_stream, scan
-from harscrub.engine.check import CheckResult, Hit
 from harscrub.errors import HarscrubError, InputTooLargeError, InvalidHarError, OutputError, RuleError
-from harscrub.findings.finding import Finding, Report
+from harscrub.findings.finding import Finding
+from harscrub.findings.results import CheckResult, Hit, Report
 from harscrub.policy import Policy
 
 __all__ = [

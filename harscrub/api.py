@@ -18,12 +18,14 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, BinaryIO, Union, cast
 
-from harscrub.engine.check import CheckOptions, CheckResult, check_stream
+from harscrub.engine.check import check_stream
 from harscrub.engine.differential import check_against
 from harscrub.engine.sanitize import sanitize_file as sanitize_file  # re-exported: the streaming path, as is
 from harscrub.engine.sanitize import sanitize_stream as sanitize_stream
+from harscrub.engine.scan import CheckOptions
 from harscrub.errors import InvalidHarError
-from harscrub.findings.finding import Finding, Report
+from harscrub.findings.finding import Finding
+from harscrub.findings.results import CheckResult, Report
 from harscrub.policy import Policy
 from harscrub.stream.reader import decode_json
 from harscrub.stream.source import open_input, wrap_stream

@@ -38,10 +38,11 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("harscrub.dask needs the dask extra: pip install 'harscrub[dask]'") from exc
 
 from harscrub.api import scan
-from harscrub.engine.check import HAR_SUFFIXES
+from harscrub.engine.batch import HAR_SUFFIXES
 from harscrub.engine.sanitize import default_output, sanitize_stream
 from harscrub.errors import HarscrubError
-from harscrub.findings.finding import Finding, Report
+from harscrub.findings.finding import Finding
+from harscrub.findings.results import Report
 from harscrub.policy import Policy
 from harscrub.stream.source import wrap_stream
 

@@ -7,13 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from harscrub.detection.rules import RuleSet, load_rules
-from harscrub.engine.redactor import JwtMode
 from harscrub.errors import HarscrubError
 from harscrub.stream.reader import DEFAULT_MAX_ENTRY_BYTES
 from harscrub.stream.source import DEFAULT_MAX_INPUT_BYTES
+
+#: What happens to a JWT: ``drop`` replaces it whole; ``strip-signature`` keeps its header and
+#: claims for debugging and replaces the signature, which is what makes it usable.
+JwtMode = Literal["drop", "strip-signature"]
 
 
 def _many(value: object, single: tuple[type, ...]) -> list[Any]:

@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 
 from harscrub.cli.app import app
 from harscrub.cli.commands import register
-from harscrub.engine.check import Scanner, check_file
+from harscrub.engine.check import check_file
 from harscrub.engine.sanitize import sanitize_file
+from harscrub.engine.scan import Scanner
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
 

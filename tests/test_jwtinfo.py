@@ -12,7 +12,8 @@ import jwt
 import pytest
 
 from harscrub.detection.jwt import TokenDecoder, duration, parse_time
-from harscrub.engine.check import CheckOptions, check_file
+from harscrub.engine.check import check_file
+from harscrub.engine.scan import CheckOptions
 
 from .test_check import entry, har, run_cli, write
 

@@ -25,9 +25,12 @@ from harscrub.api import check as api_check
 from harscrub.cli.commands.check import findings_tables, json_document, render_json
 from harscrub.cli.console import report_table
 from harscrub.detection.rules import SEVERITIES
-from harscrub.engine.check import CheckResult, Hit, check_file, check_many
+from harscrub.engine.batch import check_many
+from harscrub.engine.check import check_file
 from harscrub.engine.sanitize import sanitize_file
-from harscrub.findings.finding import PLACE_SAMPLE, Finding, Report
+from harscrub.findings.finding import Finding
+from harscrub.findings.results import CheckResult, Hit, Report
+from harscrub.findings.tally import PLACE_SAMPLE
 from harscrub.policy import Policy
 from harscrub.report.sarif import sarif_document, to_sarif
 from harscrub.stream import jsonstream
@@ -35,7 +38,7 @@ from harscrub.stream.spill import Spill
 
 from .test_check import KEY, SAMPLES, entry, har, key_file, run_cli
 
-check_module = importlib.import_module("harscrub.engine.check")  # harscrub.check is also a function
+check_module = importlib.import_module("harscrub.engine.scan")
 
 MANY = 50_000
 RULES = ("cookie", "session-cookie", "jwt", "github-token", "password-field")

@@ -12,8 +12,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from harscrub.engine.check import Scanner
 from harscrub.engine.locate import EntryText, LineCounter
+from harscrub.engine.scan import Scanner
 from harscrub.engine.sweep import encodings
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input

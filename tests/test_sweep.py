@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from harscrub.engine import sweep
-from harscrub.engine.redactor import Where
+from harscrub.engine.place import Where
 from harscrub.engine.sweep import Sweeper
 from harscrub.findings.finding import Finding
 from harscrub.policy import Policy

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from harscrub.findings.finding import Report
+from harscrub.findings.results import Report
 
 err = Console(stderr=True, highlight=False)
 

@@ -13,9 +13,10 @@ takes the full path). It fires on:
 - every ``value`` rule (RE2 does not care that the strings are joined: ``^``/``$`` match at
   line ends, a line break is not a word character, so no match inside one string is lost;
   matches that span two strings only mark both);
-- *hazards*, the ways :meth:`Redactor.text` derives new text from a string, which a scan of
-  the string as written could not see: escapes (``\\``), percent-encoding, ``+`` (a space
-  once URL-decoded), base64 runs, ``@`` (URL user info);
+- *hazards*, the ways the engine derives new text from a string, which a scan of the string
+  as written could not see: escapes (``\\``), percent-encoding, ``+`` (a space once
+  URL-decoded), base64 runs, ``@`` (URL user info). The engine's format registry
+  (:func:`harscrub.engine.formats.hazards`) hands them over: each format declares its own;
 - every ``param`` name rule, by a literal its names must contain (a JSON key, a query or
   form parameter or a multipart part named ``code`` can only come out of a string holding
   ``"code"``, ``code=`` …), derived from the rule's own pattern and checked on its examples.
@@ -38,7 +39,7 @@ import warnings
 from bisect import bisect_right
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import re2
 
@@ -52,15 +53,6 @@ with warnings.catch_warnings():
 #: Longer strings are not batched: the full path scans them in one call of their own anyway.
 MAX_BATCHED = 16 << 10
 
-#: Characters where the full path cuts a string into parts it reads on their own (JSON text,
-#: URL parts, form and multipart fields, lines): a derived string starts and ends at one.
-_CUT = r"""[\s"'<>`:/?&=#@]"""
-#: Ways :meth:`Redactor.text` turns a string into other text a scan of the string as written
-#: cannot see: JSON escapes, and a base64 run from cut to cut (decoded when it is a whole part).
-_TEXT_HAZARDS = r"\\|(?:^|" + _CUT + r")[A-Za-z0-9+/]{24,}(?:$|" + _CUT + r")"
-#: The same for strings read as URLs or form bodies: percent-encoding, '+' (a space once
-#: decoded) and user info (``user:password@``).
-_URL_HAZARDS = r"[+@]|%[0-9A-Fa-f]{2}"
 #: What stands before and after a name inside the text it is parsed from: a JSON key in
 #: quotes, a query or form name after ``?``/``&``/``#`` and before ``=``, a multipart
 #: ``name="…"`` or ``name=…;`` — or the edge of the string.
@@ -299,10 +291,10 @@ class Prefilter:
     would show) the prefilter is off and every string takes the full path.
     """
 
-    def __init__(self, rules: RuleSet) -> None:
+    def __init__(self, rules: RuleSet, text_hazards: Sequence[str] = (), url_hazards: Sequence[str] = ()) -> None:
         self.enabled = False
-        self._text_parts = [_TEXT_HAZARDS]
-        self._url_parts = [_URL_HAZARDS]
+        self._text_parts = ["|".join(text_hazards)] if text_hazards else []
+        self._url_parts = ["|".join(url_hazards)] if url_hazards else []
         #: (scans as text?, example) for every value rule: each must fire its database.
         self._examples: list[tuple[bool, str]] = []
         for rule in rules.value_rules:

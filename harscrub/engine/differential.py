@@ -20,11 +20,13 @@ from urllib.parse import quote, quote_plus
 
 from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.detection.rules import RuleSet
-from harscrub.engine.check import CheckOptions, CheckResult, Hit, Scanner, check_file
+from harscrub.engine.check import check_file
 from harscrub.engine.locate import EntryText
-from harscrub.engine.redactor import Where
+from harscrub.engine.place import Where
+from harscrub.engine.scan import CheckOptions, Scanner
 from harscrub.engine.sweep import MIN_SWEEP_LENGTH, Sweeper
 from harscrub.findings.finding import Finding
+from harscrub.findings.results import CheckResult, Hit
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
 

@@ -25,12 +25,14 @@ from urllib.parse import unquote_plus, urlsplit
 import orjson
 
 from harscrub.detection.detectors import NameDetector
-from harscrub.engine.check import CheckOptions, Hit, Scanner
 from harscrub.engine.locate import EntryText
-from harscrub.engine.redactor import Redactor, Where
+from harscrub.engine.place import Where
+from harscrub.engine.redactor import Redactor
+from harscrub.engine.scan import CheckOptions, Scanner
 from harscrub.engine.sweep import Sweeper
 from harscrub.engine.walk import URL_HEADERS
 from harscrub.findings.finding import Finding
+from harscrub.findings.results import Hit
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
 

@@ -12,11 +12,8 @@ walker and the format handlers use:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import threading
-from functools import lru_cache
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
 import re2
 
@@ -24,65 +21,15 @@ from harscrub.detection.detectors import NameDetector, ValueDetector, is_placeho
 from harscrub.detection.fingerprint import Fingerprinter, mask, placeholder
 from harscrub.detection.prefilter import Prefilter
 from harscrub.detection.rules import Rule, RuleSet
-from harscrub.engine import bodies, strategies, urls
+from harscrub.engine import formats, strategies
+from harscrub.engine.formats.url import redact_embedded
+from harscrub.engine.place import Where
 from harscrub.findings.finding import Finding
+from harscrub.policy import JwtMode
 
-JwtMode = Literal["drop", "strip-signature"]
 #: Formats nest (a URL in a JSON string in a form field …); deeper than this, only shapes.
 MAX_FORMAT_DEPTH = 6
-_BASE64_TEXT = re2.compile(r"^(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
 _JWT_PARTS = re2.compile(r"^(eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.)")
-
-
-def _escape_pointer(part: str | int) -> str:
-    return str(part).replace("~", "~0").replace("/", "~1")
-
-
-@lru_cache(maxsize=4096)
-def _pointer(path: tuple[str | int, ...]) -> str:
-    """JSON pointer of a path; cached, as the secrets of one header or body share their path."""
-    return "".join("/" + _escape_pointer(p) for p in path)
-
-
-class Where:
-    """The place of a string in the document: entry index, JSON path, and what it is.
-
-    An immutable value (equal and hashed by its fields). A plain slotted class rather than a
-    frozen dataclass: the walker makes one per field of every entry, and this is twice as cheap.
-    """
-
-    __slots__ = ("entry", "path", "detail")
-
-    def __init__(self, entry: int | None, path: tuple[str | int, ...], detail: str = "") -> None:
-        self.entry = entry
-        self.path = path
-        self.detail = detail
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Where):
-            return NotImplemented
-        return (self.entry, self.path, self.detail) == (other.entry, other.path, other.detail)
-
-    def __hash__(self) -> int:
-        return hash((self.entry, self.path, self.detail))
-
-    def __repr__(self) -> str:
-        return f"Where(entry={self.entry!r}, path={self.path!r}, detail={self.detail!r})"
-
-    @property
-    def pointer(self) -> str:
-        path = self.path
-        if len(path) > 3 and path[1] == "entries" and type(path[2]) is int:
-            # Cached by the place inside the entry: one entry's paths never recur in another.
-            return f"/{_escape_pointer(path[0])}/entries/{path[2]}{_pointer(path[3:])}"
-        return _pointer(path)
-
-    def at(self, *parts: str | int, detail: str | None = None) -> "Where":
-        return Where(self.entry, self.path + parts, self.detail if detail is None else detail)
-
-    def sub(self, detail: str) -> "Where":
-        """The same string, a finer place inside it (a parameter of a URL, a JSON member)."""
-        return Where(self.entry, self.path, f"{self.detail} › {detail}" if self.detail else detail)
 
 
 FindingHook = Callable[[Finding, str], None]
@@ -259,22 +206,26 @@ class Redactor:
             return self.shapes(text, where, place)
         self._depth += 1
         try:
-            head = text.lstrip()[:1]
-            if head in ("{", "["):
-                redacted = bodies.redact_json_text(self, text, where)
+            fmt = formats.sniffed(text)
+            if fmt is not None:
+                redacted = fmt.redact(self, text, "", where)
                 if redacted is not None:
                     return redacted
-            elif urls.looks_like_url(text):
-                return urls.redact_url(self, text, where)
-            elif len(text) >= 24 and _BASE64_TEXT.match(text):
-                decoded = _b64_text(text)
-                if decoded is not None:
-                    inner = self.text(decoded, where.sub("base64"))
-                    if inner != decoded:
-                        return base64.b64encode(inner.encode("utf-8")).decode("ascii")
-            return self.shapes(urls.redact_embedded(self, text, where), where, place)
+            return self.shapes(redact_embedded(self, text, where), where, place)
         finally:
             self._depth -= 1
+
+    def body(self, text: str, mime: str, where: Where) -> str:
+        """A request or response body given as text, parsed by the format its MIME type names."""
+        fmt = formats.for_mime(mime)
+        quiet_as = fmt.quiet_as if fmt is not None else "text"
+        if quiet_as is not None and self.quiet(text, quiet_as):
+            return text
+        if fmt is not None:
+            redacted = fmt.redact(self, text, mime, where)
+            if redacted is not None:
+                return redacted
+        return self.text(text, where)
 
     def any(self, value: Any, where: Where) -> Any:
         """Fail closed on types: strings are scanned, containers walked, numbers kept."""
@@ -310,7 +261,7 @@ def _detectors(rules: RuleSet) -> tuple[ValueDetector, NameDetector, Prefilter]:
         return hit[1], hit[2], hit[3]
     if len(cache) >= _COMPILED_KEPT:
         cache.pop(next(iter(cache)))
-    made = (rules, ValueDetector(rules.value_rules), NameDetector(rules), Prefilter(rules))
+    made = (rules, ValueDetector(rules.value_rules), NameDetector(rules), Prefilter(rules, *formats.hazards()))
     cache[id(rules)] = made
     return made[1], made[2], made[3]
 
@@ -341,14 +292,3 @@ def _strings(value: Any) -> list[Any]:
         elif isinstance(item, (list, tuple)):
             push(item)
     return out
-
-
-def _b64_text(text: str) -> str | None:
-    """The text inside a base64 string, if it is printable UTF-8 (not an image)."""
-    try:
-        decoded = base64.b64decode(text, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    if not decoded or sum(1 for c in decoded[:512] if not c.isprintable() and c not in "\r\n\t") > 2:
-        return None
-    return decoded

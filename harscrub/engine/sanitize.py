@@ -18,11 +18,13 @@ from typing import Any, BinaryIO, Callable, Sequence
 
 from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.engine import marker
-from harscrub.engine.redactor import Redactor, Where
+from harscrub.engine.place import Where
+from harscrub.engine.redactor import Redactor
 from harscrub.engine.sweep import Sweeper
 from harscrub.engine.walk import walk_entry, walk_member
 from harscrub.errors import HarscrubError, InvalidHarError, OutputError
-from harscrub.findings.finding import Finding, Report
+from harscrub.findings.finding import Finding
+from harscrub.findings.results import Report
 from harscrub.policy import Policy
 from harscrub.stream.atomic import atomic_output
 from harscrub.stream.reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry, decode_json

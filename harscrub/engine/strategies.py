@@ -2,7 +2,7 @@
 
 A ``name`` rule says *that* a value is secret; its ``strategy`` says *how much* of it goes.
 Each strategy keeps what support needs (the auth scheme, cookie names and attributes) and
-hands every secret part to :meth:`Redactor.secret`.
+hands every secret part to :meth:`~harscrub.engine.place.Redacts.secret`.
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from harscrub.detection.rules import Rule
-
-if TYPE_CHECKING:
-    from harscrub.engine.redactor import Redactor, Where
+from harscrub.engine.place import Redacts, Where
 
 _SCHEME = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9._~+/-]*)(\s+)(.+)$", re.DOTALL)
 _COOKIE_SPLIT = re.compile(r"(;\s*)")
@@ -23,7 +21,7 @@ _COOKIE_SPLIT = re.compile(r"(;\s*)")
 UNNAMED_COOKIE = "(unnamed)"
 
 
-def whole(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+def whole(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
     """The whole value goes; inside a container, every string and number goes (keys stay)."""
     if isinstance(value, str):
         return r.secret(value, rule, where)
@@ -38,7 +36,7 @@ def whole(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
     return value
 
 
-def keep_scheme(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+def keep_scheme(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
     """``Bearer abc`` -> ``Bearer [REDACTED…]``: the scheme tells support which auth was used."""
     if not isinstance(value, str):
         return whole(r, rule, value, where)
@@ -51,7 +49,7 @@ def keep_scheme(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
     return scheme + space + r.secret(credentials, rule, where)
 
 
-def _remember_basic_password(r: "Redactor", rule: Rule, credentials: str) -> None:
+def _remember_basic_password(r: Redacts, rule: Rule, credentials: str) -> None:
     try:
         decoded = base64.b64decode(credentials + "=" * (-len(credentials) % 4)).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
@@ -61,7 +59,7 @@ def _remember_basic_password(r: "Redactor", rule: Rule, credentials: str) -> Non
         r.remember(password, rule)
 
 
-def _cookie_pair(r: "Redactor", pair: str, where: "Where") -> str:
+def _cookie_pair(r: Redacts, pair: str, where: Where) -> str:
     name, sep, value = pair.partition("=")
     if not sep:
         # A bare token is a value without a name: fail closed.
@@ -74,7 +72,7 @@ def _cookie_pair(r: "Redactor", pair: str, where: "Where") -> str:
     return f"{name}{sep}{redacted}"
 
 
-def cookie_header(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+def cookie_header(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
     """``Cookie: a=1; b=2``: every value goes, every name stays."""
     if not isinstance(value, str):
         return whole(r, rule, value, where)
@@ -82,7 +80,7 @@ def cookie_header(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
     return "".join(p if i % 2 or not p.strip() else _cookie_pair(r, p, where) for i, p in enumerate(parts))
 
 
-def set_cookie(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+def set_cookie(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
     """``Set-Cookie: sid=abc; Path=/; HttpOnly``: the value goes, name and attributes stay.
 
     Firefox joins several Set-Cookie headers with newlines; each line is one cookie.
@@ -96,7 +94,7 @@ def set_cookie(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
     return "\n".join(lines)
 
 
-STRATEGIES: dict[str, Callable[["Redactor", Rule, Any, "Where"], Any]] = {
+STRATEGIES: dict[str, Callable[[Redacts, Rule, Any, Where], Any]] = {
     "whole": whole,
     "keep-scheme": keep_scheme,
     "cookie-header": cookie_header,
@@ -104,5 +102,5 @@ STRATEGIES: dict[str, Callable[["Redactor", Rule, Any, "Where"], Any]] = {
 }
 
 
-def apply(r: "Redactor", rule: Rule, value: Any, where: "Where") -> Any:
+def apply(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
     return STRATEGIES[rule.strategy](r, rule, value, where)

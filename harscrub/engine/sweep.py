@@ -13,7 +13,7 @@ import base64
 import ctypes
 import html
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import re2
@@ -25,10 +25,8 @@ except ImportError:  # pragma: no cover
 
 from harscrub.detection.fingerprint import mask, placeholder
 from harscrub.detection.rules import RuleSet
+from harscrub.engine.place import Where
 from harscrub.findings.finding import Finding
-
-if TYPE_CHECKING:
-    from harscrub.engine.redactor import Where
 
 #: Shorter secrets are only removed where a rule found them: a six-character password swept
 #: from the whole file would also erase every unrelated word that happens to equal it.
@@ -169,14 +167,14 @@ class Sweeper:
             return True
         return False
 
-    def text(self, text: str, where: "Where", found: list[Finding]) -> str:
+    def text(self, text: str, where: Where, found: list[Finding]) -> str:
         if not self.active or len(text) < MIN_SWEEP_LENGTH:
             return text
         if self._db is None:  # pragma: no cover
             return str(self._text.sub(lambda m: self._swap(m.group(0), where, found), text))
         return self._replace(text, where, found)
 
-    def _swap(self, form: str, where: "Where", found: list[Finding]) -> str:
+    def _swap(self, form: str, where: Where, found: list[Finding]) -> str:
         """Record one repeat occurrence of a known secret; its placeholder."""
         rule_id, fp, preview, severity = self._replacement[form]
         found.append(
@@ -185,7 +183,7 @@ class Sweeper:
         )
         return placeholder(rule_id, fp)
 
-    def _replace(self, text: str, where: "Where", found: list[Finding]) -> str:
+    def _replace(self, text: str, where: Where, found: list[Finding]) -> str:
         """Leftmost, then longest, non-overlapping occurrences, as RE2's alternation would pick.
 
         Hyperscan reports where each literal ends; RE2 with thousands of alternatives falls
@@ -213,7 +211,7 @@ class Sweeper:
         out.append(data[last:])
         return b"".join(out).decode("utf-8", "surrogatepass")
 
-    def value(self, value: Any, where: "Where", found: list[Finding]) -> Any:
+    def value(self, value: Any, where: Where, found: list[Finding]) -> Any:
         """Sweep every string (keys included) of a decoded JSON value."""
         if isinstance(value, str):
             return self.text(value, where, found)

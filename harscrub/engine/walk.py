@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, cast
 
-from harscrub.engine import bodies, urls
-from harscrub.engine.redactor import Redactor, Where
+from harscrub.engine.formats.base64 import redact_base64_body
+from harscrub.engine.formats.url import redact_url
+from harscrub.engine.place import Where
+from harscrub.engine.redactor import Redactor
 from harscrub.engine.strategies import UNNAMED_COOKIE
 
 #: Headers whose value is a URL (or, for ``:path``, the path and query of one).
@@ -120,7 +122,7 @@ def _post_data(r: Redactor, post: Any, where: Where) -> Any:
     for key, value in post.items():
         here = where.at(key, detail=f"request body ({mime or 'no type'})")
         if key == "text":
-            new[key] = _each_string(r, value, here, lambda text, w: bodies.redact_body(r, text, mime, w))
+            new[key] = _each_string(r, value, here, lambda text, w: r.body(text, mime, w))
         elif key == "params":
             new[key] = _params(r, value, here, label, "text")
         else:
@@ -138,9 +140,9 @@ def _content(r: Redactor, content: Any, where: Where) -> Any:
         here = where.at(key, detail=f"response body ({mime or 'no type'})")
         if key == "text":
             if isinstance(encoding, str) and encoding.lower() == "base64":
-                new[key] = _each_string(r, value, here, lambda text, w: bodies.redact_base64_body(r, text, mime, w))
+                new[key] = _each_string(r, value, here, lambda text, w: redact_base64_body(r, text, mime, w))
             else:
-                new[key] = _each_string(r, value, here, lambda text, w: bodies.redact_body(r, text, mime, w))
+                new[key] = _each_string(r, value, here, lambda text, w: r.body(text, mime, w))
         else:
             new[key] = r.any(value, here)
     return new
@@ -167,7 +169,7 @@ def _each_string(r: Redactor, value: Any, where: Where, handle: Callable[[str, W
 
 
 def _url(r: Redactor, value: Any, where: Where) -> Any:
-    return _each_string(r, value, where, lambda text, w: urls.redact_url(r, text, w))
+    return _each_string(r, value, where, lambda text, w: redact_url(r, text, w))
 
 
 def _message(r: Redactor, message: Any, where: Where) -> Any:
@@ -177,7 +179,7 @@ def _message(r: Redactor, message: Any, where: Where) -> Any:
     new = dict(message)
     here = where.at("data", detail="websocket message")
     if message.get("opcode") == 2:
-        new["data"] = bodies.redact_base64_body(r, message["data"], "", here)
+        new["data"] = redact_base64_body(r, message["data"], "", here)
     else:
         new["data"] = r.text(message["data"], here)
     for key, value in message.items():

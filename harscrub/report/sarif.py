@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from harscrub._version import __version__
 from harscrub.detection.rules import Rule, RuleSet
-from harscrub.engine.check import CheckResult, Hit
+from harscrub.findings.results import CheckResult, Hit
 from harscrub.stream.jsonstream import Items, materialize
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

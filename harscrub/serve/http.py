@@ -40,7 +40,7 @@ from urllib.parse import parse_qs, urlsplit
 from harscrub._version import __version__
 from harscrub.engine.sanitize import default_output, sanitize_stream
 from harscrub.errors import HarscrubError
-from harscrub.findings.finding import Report
+from harscrub.findings.results import Report
 from harscrub.policy import Policy
 from harscrub.stream.source import wrap_stream
 

@@ -25,8 +25,11 @@ from harscrub.cli.commands.sanitize import PROGRESS_MIN_BYTES
 from harscrub.cli.console import err
 from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.detection.rules import SEVERITIES
-from harscrub.engine.check import CheckOptions, CheckResult, Hit, check_file, check_many, expand_paths
+from harscrub.engine.batch import check_many, expand_paths
+from harscrub.engine.check import check_file
 from harscrub.engine.differential import check_against
+from harscrub.engine.scan import CheckOptions
+from harscrub.findings.results import CheckResult, Hit
 from harscrub.policy import Policy
 from harscrub.report.sarif import sarif_document
 from harscrub.stream import jsonstream

@@ -1,4 +1,4 @@
-"""URL redaction: userinfo, path segments, query and fragment parameters.
+"""URLs and query strings: userinfo, path segments, query and fragment parameters.
 
 A URL is taken apart by hand (never re-assembled by a library) so that everything that is
 not a secret stays byte for byte as it was: hosts, ports, paths, parameter order and
@@ -9,13 +9,11 @@ behind percent-encoding nor inside a nested URL (``redirect_uri=https%3A…%3Fto
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, unquote_plus
 
 from harscrub.engine import strategies
-
-if TYPE_CHECKING:
-    from harscrub.engine.redactor import Redactor, Where
+from harscrub.engine.formats.base import BodyFormat
+from harscrub.engine.place import Redacts, Where
 
 _URL = re.compile(
     r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*:)?(?P<authority>//[^/?#]*)?(?P<path>[^?#]*)"
@@ -27,6 +25,9 @@ _EMBEDDED = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>`\\]+")
 PLACEHOLDER_SPLIT = re.compile(r"(\[REDACTED:[a-z0-9.-]+:[0-9a-f]+\])")
 #: Characters a placeholder needs, left unencoded when a redacted component is re-encoded.
 _SAFE = "[]:"
+#: What percent-decoding turns into other text: escapes, '+' (a space once decoded) and user
+#: info (``user:password@``).
+URL_HAZARD = r"[+@]|%[0-9A-Fa-f]{2}"
 
 
 def looks_like_url(text: str) -> bool:
@@ -47,7 +48,7 @@ def requote(redacted: str, raw: str, *, plus: bool) -> str:
     return "".join(out)
 
 
-def _component(r: "Redactor", raw: str, where: "Where", *, plus: bool) -> str:
+def _component(r: Redacts, raw: str, where: Where, *, plus: bool) -> str:
     decoded = unquote_plus(raw) if plus else unquote(raw)
     redacted = r.text(decoded, where, "url")
     if redacted == decoded:
@@ -55,7 +56,7 @@ def _component(r: "Redactor", raw: str, where: "Where", *, plus: bool) -> str:
     return requote(redacted, raw, plus=plus)
 
 
-def redact_query(r: "Redactor", query: str, where: "Where", *, label: str = "query", place: str = "url") -> str:
+def redact_query(r: Redacts, query: str, where: Where, *, label: str = "query", place: str = "url") -> str:
     """``a=1&token=x``: secret names lose their value, other values are scanned."""
     parts = query.split("&")
     for i, part in enumerate(parts):
@@ -83,13 +84,18 @@ def redact_query(r: "Redactor", query: str, where: "Where", *, label: str = "que
     return "&".join(parts)
 
 
-def _path(r: "Redactor", path: str, where: "Where") -> str:
+def query_names(query: str) -> list[str]:
+    """The parameter names of a query string or form body, decoded."""
+    return [unquote_plus(part.partition("=")[0]) for part in query.split("&") if part]
+
+
+def _path(r: Redacts, path: str, where: Where) -> str:
     segments = path.split("/")
     here = where.sub("path")
     return "/".join(_component(r, s, here, plus=False) if len(s) >= 8 else s for s in segments)
 
 
-def _authority(r: "Redactor", authority: str, where: "Where") -> str:
+def _authority(r: Redacts, authority: str, where: Where) -> str:
     userinfo, at, hostport = authority[2:].rpartition("@")
     if not at:
         return authority
@@ -101,7 +107,7 @@ def _authority(r: "Redactor", authority: str, where: "Where") -> str:
     return "//" + user + colon + password + at + hostport
 
 
-def redact_url(r: "Redactor", url: str, where: "Where") -> str:
+def redact_url(r: Redacts, url: str, where: Where) -> str:
     """Redact a whole URL (absolute or relative), keeping every non-secret byte."""
     if r.quiet(url, "url"):
         return url
@@ -121,7 +127,7 @@ def redact_url(r: "Redactor", url: str, where: "Where") -> str:
     return "".join(out)
 
 
-def _fragment(r: "Redactor", fragment: str, where: "Where") -> str:
+def _fragment(r: Redacts, fragment: str, where: Where) -> str:
     """``#access_token=…&id_token=…`` and SPA routes ``#/cb?code=…`` are parameters too."""
     here = where.sub("fragment")
     if "?" in fragment:
@@ -132,8 +138,17 @@ def _fragment(r: "Redactor", fragment: str, where: "Where") -> str:
     return _path(r, fragment, here)
 
 
-def redact_embedded(r: "Redactor", text: str, where: "Where") -> str:
+def redact_embedded(r: Redacts, text: str, where: Where) -> str:
     """URLs inside free text (a log line, a script, an error page) get the URL treatment."""
     if "://" not in text:
         return text
     return _EMBEDDED.sub(lambda m: redact_url(r, m.group(0), where), text)
+
+
+URL = BodyFormat(
+    name="url",
+    redact=lambda r, text, _mime, where: redact_url(r, text, where),
+    sniff=looks_like_url,
+    quiet_as="url",
+    url_hazard=URL_HAZARD,
+)
