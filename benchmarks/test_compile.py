@@ -7,7 +7,7 @@ What is cached, and where (each benchmark says which of these it defeats):
 - ``Redactor(...)`` compiles the value rules into RE2 sets (``ValueDetector``) and derives
   the prefilter's conditions; the prefilter's two Hyperscan databases are built on first use,
   so every benchmark here makes the Redactor judge one string.
-- Hyperscan databases are cached in the process (``harscrub.prefilter._DATABASES``) and on
+- Hyperscan databases are cached in the process (``harscrub.detection.multiscan._DATABASES``) and on
   disk (``$XDG_CACHE_HOME/harscrub/prefilter-*.hsdb``).
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-import harscrub.detection.prefilter as prefilter
+import harscrub.detection.multiscan as multiscan
 from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.engine.place import Where
 from harscrub.engine.redactor import Redactor
@@ -39,9 +39,9 @@ _JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0Ij
 
 def _forget_process_cache() -> None:
     """Drop the Hyperscan databases this process built or loaded (tests build many redactors)."""
-    databases = getattr(prefilter, "_DATABASES", None)
+    databases = getattr(multiscan, "_DATABASES", None)
     if databases is None:
-        pytest.fail("harscrub.prefilter._DATABASES is gone: update benchmarks/test_compile.py to defeat the new cache")
+        pytest.fail("harscrub.detection.multiscan._DATABASES is gone: update benchmarks/test_compile.py to defeat the new cache")
     databases.clear()
 
 

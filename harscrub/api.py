@@ -27,7 +27,7 @@ from harscrub.errors import InvalidHarError
 from harscrub.findings.finding import Finding
 from harscrub.findings.results import CheckResult, Report
 from harscrub.policy import Policy
-from harscrub.stream.reader import decode_json
+from harscrub.stream.decode import decode_json
 from harscrub.stream.source import open_input, wrap_stream
 from harscrub.stream.writer import dump
 

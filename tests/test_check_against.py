@@ -11,7 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-from harscrub.engine.differential import check_against, encoding_name
+from harscrub.detection.forms import form_in as encoding_name
+from harscrub.engine.differential import check_against
 from harscrub.engine.sanitize import sanitize_file
 from harscrub.policy import Policy
 

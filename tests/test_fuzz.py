@@ -23,7 +23,8 @@ from harscrub.engine.check import check_stream
 from harscrub.engine.sanitize import sanitize_stream
 from harscrub.errors import HarscrubError
 from harscrub.policy import Policy
-from harscrub.stream.reader import HarReader, RawEntry, decode_json
+from harscrub.stream.decode import decode_json
+from harscrub.stream.reader import HarReader, RawEntry
 from harscrub.stream.source import wrap_stream
 
 from .conftest import CORPUS, examples, make_entry, make_har

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from harscrub.errors import InputTooLargeError, InvalidHarError
-from harscrub.stream.reader import MAX_DEPTH, HarReader, RawEntry, decode_json
+from harscrub.stream.decode import decode_json
+from harscrub.stream.reader import MAX_DEPTH, HarReader, RawEntry
 
 ENTRIES: list[dict[str, Any]] = [
     {"request": {"url": "https://a.example/x?y=1", "headers": [{"name": "a", "value": "}\n    }"}]}, "time": 1},

@@ -33,7 +33,8 @@ from harscrub.cli.app import app
 from harscrub.cli.commands import register
 from harscrub.engine.sanitize import sanitize_file, sanitize_stream
 from harscrub.errors import HarscrubError, InputTooLargeError, InvalidHarError, OutputError
-from harscrub.stream.reader import MAX_DEPTH, HarReader, RawEntry, decode_json
+from harscrub.stream.decode import decode_json
+from harscrub.stream.reader import MAX_DEPTH, HarReader, RawEntry
 from harscrub.stream.source import wrap_stream
 
 from .conftest import CORPUS, ROOT, har_errors, make_entry, make_har

@@ -12,9 +12,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from harscrub.detection.forms import spellings as encodings
 from harscrub.engine.locate import EntryText, LineCounter
 from harscrub.engine.scan import Scanner
-from harscrub.engine.sweep import encodings
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
 

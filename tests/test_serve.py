@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from harscrub.cli.app import app
 from harscrub.cli.commands import register
 from harscrub.errors import HarscrubError
-from harscrub.serve.http import (
+from harscrub.serve import (
     SUMMARY_HEADER,
     TOKEN_HEADER,
     HelperServer,

@@ -8,17 +8,16 @@ know nothing of HAR structure or of how a secret is replaced: that is ``walk`` a
 
 from __future__ import annotations
 
-import base64
-import binascii
 import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import re2
 
 from harscrub.detection.rules import Rule, RuleSet
+from harscrub.detection.validators import VALIDATORS
 
 #: No value rule can match a string shorter than this; skipping them is the cheapest win.
 MIN_SECRET_TEXT = 8
@@ -42,36 +41,6 @@ def entropy(text: str) -> float:
         return 0.0
     n = len(text)
     return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
-
-
-def _base64_credentials(secret: str) -> bool:
-    """Basic auth: base64 that decodes to printable ``user:password``."""
-    try:
-        raw = base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True)
-        text = raw.decode("utf-8")
-    except (binascii.Error, ValueError):
-        return False
-    return ":" in text and text.isprintable()
-
-
-_CODE = re2.compile(r"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|true|false|null|none|undefined|this|new|void|function|string|text|include|omit|same-origin)$")
-
-
-def _not_code(secret: str) -> bool:
-    """Script values that are code, not data: ``t.token``, ``undefined``, ``"text"``."""
-    return _CODE.match(secret.lower() if secret.isalpha() else secret) is None
-
-
-def _random_token(secret: str) -> bool:
-    """Looks generated, not written: has a digit, or mixes cases (``authenticity_token`` does not)."""
-    return len(secret) >= 8 and (any(c.isdigit() for c in secret) or (secret.lower() != secret and secret.upper() != secret))
-
-
-VALIDATORS: dict[str, Callable[[str], bool]] = {
-    "base64-credentials": _base64_credentials,
-    "not-code": _not_code,
-    "random-token": _random_token,
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,251 +30,16 @@ name rule with no literal) switches the prefilter off: every string takes the fu
 from __future__ import annotations
 
 import codecs
-import contextlib
-import hashlib
-import os
-import re
-import tempfile
-import warnings
 from bisect import bisect_right
 from itertools import accumulate
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import re2
-
-from harscrub.detection.rules import Rule, RuleSet
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import sre_constants as _c
-    import sre_parse as _p
+from harscrub.detection.conditions import OTHER, ascii_only, joinable, name_condition, parse, widen
+from harscrub.detection.multiscan import FirstMatch
+from harscrub.detection.rules import RuleSet
 
 #: Longer strings are not batched: the full path scans them in one call of their own anyway.
 MAX_BATCHED = 16 << 10
-
-#: What stands before and after a name inside the text it is parsed from: a JSON key in
-#: quotes, a query or form name after ``?``/``&``/``#`` and before ``=``, a multipart
-#: ``name="…"`` or ``name=…;`` — or the edge of the string.
-_NAME_START = r'(?:^|["&?#=])'
-_NAME_END = r'(?:$|["=;&\s])'
-#: A condition with fewer literal characters than this says too little (the rule is unfiltered).
-_MIN_SCORE = 3
-#: Bounded repeats wider than this become unbounded in the scan (a superset; a far smaller DFA).
-_WIDEN_ABOVE = 16
-
-_OPTIONS = re2.Options()
-_OPTIONS.max_mem = 128 << 20
-_OPTIONS.never_capture = True
-_OPTIONS.log_errors = False
-
-#: RE2 syntax Python's parser reads otherwise or not at all: such a pattern gets no condition.
-_UNREADABLE = re.compile(r"\[:\^?[a-z]+:\]|\\[pPQCzA]|\\x\{")
-
-
-def _parse(pattern: str) -> Any:
-    """The pattern's syntax tree (Python's parser reads the RE2 syntax the rules use), or None."""
-    if _UNREADABLE.search(pattern):
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _p.parse(pattern)
-    except Exception:  # anything Python's parser does not read: no condition
-        return None
-
-
-def _walk(items: Any) -> Iterable[tuple[Any, Any]]:
-    """Every node of a parsed pattern, depth first."""
-    for op, av in items:
-        yield op, av
-        if op is _c.SUBPATTERN:
-            yield from _walk(av[-1])
-        elif op is _c.BRANCH:
-            for branch in av[1]:
-                yield from _walk(branch)
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
-            yield from _walk(av[2])
-
-
-def _joinable(tree: Any) -> bool:
-    """A value rule without ``^``, ``$``, ``\\A`` or ``\\z``: one that matches a string the same
-    whether the string stands alone, is a part cut out of a longer one, or a line among many."""
-    anchors = (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING, _c.AT_END, _c.AT_END_STRING)
-    return not any(op is _c.AT and av in anchors for op, av in _walk(tree))
-
-
-def _ascii_only(tree: Any) -> bool:
-    """A pattern that names no character outside ASCII and never excludes ``\\x01``: then a
-    string scanned with every other character written as ``\\x01`` matches wherever it did."""
-    for op, av in _walk(tree):
-        if op is _c.LITERAL and av > 0x7F:
-            return False
-        if op is _c.IN:
-            negated = any(o is _c.NEGATE for o, _ in av)
-            for o, a in av:
-                if o is _c.LITERAL and (a > 0x7F or (negated and a == _OTHER)):
-                    return False
-                if o is _c.RANGE and (a[1] > 0x7F or (negated and a[0] <= _OTHER <= a[1])):
-                    return False
-    return True
-
-
-def _widen(pattern: str, tree: Any) -> str:
-    """``x{0,400}`` -> ``x{0,}``: matches more, never less, and keeps the combined DFA small."""
-    for op, av in _walk(tree):
-        if op is _c.LITERAL and av == ord("{"):
-            return pattern  # a literal brace: the quantifier syntax below could be mistaken
-        if op is _c.IN and any(o is _c.LITERAL and a == ord("{") for o, a in av):
-            return pattern
-    return re.sub(
-        r"(?<!\\)\{(\d+),(\d+)\}",
-        lambda m: m.group(0) if int(m.group(2)) <= _WIDEN_ABOVE else "{%s,}" % m.group(1),
-        pattern,
-    )
-
-
-_CATEGORIES = {
-    _c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_NOT_DIGIT: r"\D", _c.CATEGORY_SPACE: r"\s",
-    _c.CATEGORY_NOT_SPACE: r"\S", _c.CATEGORY_WORD: r"\w", _c.CATEGORY_NOT_WORD: r"\W",
-}
-
-
-def _char(code: int) -> str:
-    """A character as RE2 syntax that means the same in and out of a class."""
-    return chr(code) if chr(code).isascii() and chr(code).isalnum() else "\\x{%x}" % code
-
-
-def _atom(op: Any, av: Any) -> str | None:
-    """One character matcher written back as RE2 syntax; None for anything else."""
-    if op is _c.LITERAL:
-        return _char(av)
-    if op is _c.IN:
-        out = []
-        for o, a in av:
-            if o is _c.LITERAL:
-                out.append(_char(a))
-            elif o is _c.RANGE:
-                out.append(_char(a[0]) + "-" + _char(a[1]))
-            elif o is _c.NEGATE:
-                out.append("^")
-            elif o is _c.CATEGORY and a in _CATEGORIES:
-                out.append(_CATEGORIES[a])
-            else:
-                return None
-        return "[" + "".join(out) + "]"
-    return None
-
-
-def _sequence(items: list[Any]) -> tuple[str, int] | None:
-    """A branch made of characters, classes and their repeats, written back whole with its
-    anchors turned into name edges; None when it holds anything else."""
-    out: list[str] = []
-    score = 0
-    for i, (op, av) in enumerate(items):
-        if op is _c.AT and av in (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING) and i == 0:
-            out.append(_NAME_START)
-            score += 2
-            continue
-        if op is _c.AT and av in (_c.AT_END, _c.AT_END_STRING) and i == len(items) - 1:
-            out.append(_NAME_END)
-            score += 2
-            continue
-        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and len(av[2]) == 1:
-            inner = _atom(*av[2][0])
-            if inner is None:
-                return None
-            low, high = av[0], av[1]
-            out.append(inner + ("{%d,}" % low if high == _c.MAXREPEAT else "{%d,%d}" % (low, high)))
-            continue
-        atom = _atom(op, av)
-        if atom is None:
-            return None
-        out.append(atom)
-        score += op is _c.LITERAL
-    return "".join(out), score
-
-
-def _necessary(items: Any) -> tuple[str, int] | None:
-    """A regex every match of the node sequence must contain, and how many literal characters
-    it pins down (more is more selective)."""
-    items = list(items)
-    whole = _sequence(items)
-    if whole is not None:
-        return whole if whole[1] >= _MIN_SCORE else None
-    candidates: list[tuple[str, int]] = []
-    run: list[str] = []
-    left = False
-
-    def close(right: bool) -> None:
-        nonlocal left
-        if run:
-            text = "".join(run)
-            candidates.append(
-                ((_NAME_START if left else "") + "".join(_char(ord(c)) for c in text) + (_NAME_END if right else ""),
-                 len(text) + 2 * left + 2 * right)
-            )
-            run.clear()
-        left = False
-
-    for i, (op, av) in enumerate(items):
-        if op is _c.LITERAL:
-            run.append(chr(av))
-            continue
-        if op is _c.AT and av in (_c.AT_END, _c.AT_END_STRING):
-            close(True)
-            continue
-        anchored_left = left and not run
-        close(False)
-        if op is _c.AT and av in (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING):
-            left = True
-            continue
-        found: tuple[str, int] | None = None
-        if op is _c.SUBPATTERN:
-            found = _necessary(av[-1])
-        elif op is _c.BRANCH:
-            branches = [_necessary(b) for b in av[1]]
-            if all(b is not None for b in branches):
-                found = ("(?:" + "|".join(b[0] for b in branches if b) + ")", min(b[1] for b in branches if b))
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
-            found = _necessary(av[2])
-        if found is not None and op in (_c.SUBPATTERN, _c.BRANCH) and _whole(items[:i], items[i + 1 :], anchored_left):
-            # ^(?:a|b)$: the group is the whole name, so its condition gets the name's edges.
-            found = (_NAME_START + found[0] + _NAME_END, found[1] + 4)
-        if found is not None:
-            candidates.append(found)
-    close(False)
-    candidates = [c for c in candidates if c[1] >= _MIN_SCORE]
-    return max(candidates, key=lambda c: c[1]) if candidates else None
-
-
-def _whole(before: list[Any], after: list[Any], anchored_left: bool) -> bool:
-    """True when a group stands between ``^`` and ``$`` with nothing else around it."""
-    ends = {_c.AT_END, _c.AT_END_STRING}
-    return anchored_left and len(after) == 1 and after[0][0] is _c.AT and after[0][1] in ends and bool(before)
-
-
-def name_condition(rule: Rule) -> str | None:
-    """A case-insensitive regex that any text holding a name this rule matches must match.
-
-    None when the pattern gives no such condition, or when the result misses one of the
-    rule's own examples put in a JSON key, a query parameter or a string of its own.
-    """
-    tree = _parse(rule.pattern)
-    if tree is None:
-        return None
-    found = _necessary(list(tree))
-    if found is None:
-        return None
-    condition = "(?i:" + found[0] + ")"
-    try:
-        compiled = re2.compile("(?m)" + condition, options=_OPTIONS)
-    except Exception:  # re2's own error type
-        return None
-    for example in rule.examples:
-        if not all(compiled.search(t) for t in (f'"{example}"', f"?{example}=", example)):
-            return None
-    return condition
 
 
 class Prefilter:
@@ -298,11 +63,11 @@ class Prefilter:
         #: (scans as text?, example) for every value rule: each must fire its database.
         self._examples: list[tuple[bool, str]] = []
         for rule in rules.value_rules:
-            tree = _parse(rule.pattern)
-            if tree is None or not _joinable(tree) or not _ascii_only(tree):
+            tree = parse(rule.pattern)
+            if tree is None or not joinable(tree) or not ascii_only(tree):
                 return
             as_text = "text" in rule.places
-            (self._text_parts if as_text else self._url_parts).append("(?:" + _widen(rule.pattern, tree) + ")")
+            (self._text_parts if as_text else self._url_parts).append("(?:" + widen(rule.pattern, tree) + ")")
             self._examples.extend((as_text, e) for e in rule.examples if e.isascii())
         for rule in rules.name_rules:
             if "param" not in rule.places:
@@ -311,14 +76,14 @@ class Prefilter:
             if condition is None:
                 return
             self._text_parts.append(condition)
-        self._scans: tuple[_Scan, _Scan] | None = None
+        self._scans: tuple[FirstMatch, FirstMatch] | None = None
         self.enabled = True
 
-    def _built(self) -> tuple[_Scan, _Scan] | None:
+    def _built(self) -> tuple[FirstMatch, FirstMatch] | None:
         """The two scans, built on first use (a run that never primes never pays for them)."""
         if self._scans is None:
-            text = _Scan.build(tuple(self._text_parts))
-            url = _Scan.build(tuple(self._url_parts))
+            text = FirstMatch.build(tuple(self._text_parts))
+            url = FirstMatch.build(tuple(self._url_parts))
             if text is None or url is None or not all(
                 (text if as_text else url).fires(example.encode("ascii")) for as_text, example in self._examples
             ):
@@ -348,7 +113,7 @@ class Prefilter:
         and it holds no ``//`` (the full path reads text as a URL only from there); quiet as
         a URL when nothing fires on it at all. Strings are scanned one byte per character,
         every character beyond ASCII as ``\\x01``, which the conditions (ASCII only, see
-        :func:`_ascii_only`) treat as RE2 treats such a character. The two characters RE2's case
+        :func:`~harscrub.detection.conditions.ascii_only`) treat as RE2 treats such a character. The two characters RE2's case
         folding makes ASCII letters (``ſ`` is ``s``, ``K`` is ``k``) are neither word characters
         nor one byte: a string holding one is never judged (never quiet).
         """
@@ -362,8 +127,8 @@ class Prefilter:
         encoded = [_one_byte_per_char(s) for s in batch]
         blob = b"\n".join(encoded)
         starts = [0, *accumulate(len(e) + 1 for e in encoded)]
-        loud = scans[0].marks(blob, starts)
-        urlish = scans[1].marks(blob, starts)
+        loud = _marks(scans[0], blob, starts)
+        urlish = _marks(scans[1], blob, starts)
         as_text: set[str] = set()
         as_url: set[str] = set()
         for s, hit, url_hit in zip(batch, loud, urlish):
@@ -381,8 +146,6 @@ _JUDGED_LOUD = (False, False)
 _JUDGED_QUIET = (True, True)
 _JUDGED_TEXT_ONLY = (True, False)
 
-#: What a character beyond ASCII is scanned as: a control character no condition names.
-_OTHER = 0x01
 
 
 def _folded(text: str) -> bool:
@@ -391,12 +154,12 @@ def _folded(text: str) -> bool:
 
 
 _FOLD_ERRORS = "harscrub.prefilter"
-#: Latin-1 bytes to scan bytes: ASCII stays, every other character becomes :data:`_OTHER`.
-_FOLD_TABLE = bytes(range(0x80)) + bytes([_OTHER]) * 0x80
+#: Latin-1 bytes to scan bytes: ASCII stays, every other character becomes :data:`OTHER`.
+_FOLD_TABLE = bytes(range(0x80)) + bytes([OTHER]) * 0x80
 
 
 def _one_byte_per_char(text: str) -> bytes:
-    """``text`` as the scans read it: one byte per character, beyond ASCII :data:`_OTHER`.
+    """``text`` as the scans read it: one byte per character, beyond ASCII :data:`OTHER`.
 
     Binary bodies arrive as Latin-1 text; one table lookup per byte in C beats the codec
     error handler, which Python calls for every run of non-ASCII characters.
@@ -412,101 +175,30 @@ def _one_byte_per_char(text: str) -> bytes:
 def _fold(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    return chr(_OTHER) * (error.end - error.start), error.end
+    return chr(OTHER) * (error.end - error.start), error.end
 
 
 codecs.register_error(_FOLD_ERRORS, _fold)
 
-#: Databases built in this process, by their conditions (tests build many redactors).
-_DATABASES: dict[tuple[str, ...], Any] = {}
-_GROUP_NAME = re.compile(r"(?<!\\)\(\?P<\w+>")
 
+def _marks(scan: FirstMatch, blob: bytes, starts: list[int]) -> bytearray:
+    """One flag per joined string (``starts``: their offsets, then the end + 1).
 
-class _Scan:
-    """One Hyperscan database and the loop that flags the joined strings it fires on."""
-
-    def __init__(self, hyperscan: Any, db: Any) -> None:
-        self._db = db
-        self._scratch = hyperscan.Scratch(db)
-        self._stopped = hyperscan.ScanTerminated
-        self._end = -1
-
-    @classmethod
-    def build(cls, patterns: tuple[str, ...]) -> "_Scan | None":
-        try:
-            import hyperscan
-        except ImportError:
-            return None
-        db = _DATABASES.get(patterns)
-        if db is None:
-            db = _database(hyperscan, patterns)
-            if db is None:
-                return None
-            _DATABASES[patterns] = db
-        return cls(hyperscan, db)
-
-    def _stop(self, index: int, start: int, end: int, flags: int, context: Any) -> bool:
-        self._end = end
-        return True  # the first match is all a scan needs
-
-    def _first(self, data: Any) -> int:
-        """End offset of the first match in ``data``, or -1."""
-        self._end = -1
-        try:
-            self._db.scan(data, match_event_handler=self._stop, scratch=self._scratch)
-        except self._stopped:
-            pass
-        return self._end
-
-    def fires(self, text: bytes) -> bool:
-        return self._first(text) >= 0
-
-    def marks(self, blob: bytes, starts: list[int]) -> bytearray:
-        """One flag per joined string (``starts``: their offsets, then the end + 1).
-
-        A scan from a string's start sees that string as the full path does (nothing before
-        it) and every later one with more context than that, so no match inside a string is
-        lost; the string the first match ends in is flagged and the next scan starts after it.
-        """
-        count = len(starts) - 1
-        marks = bytearray(count)
-        view = memoryview(blob)
-        pos = 0
-        while True:
-            end = self._first(view[pos:])
-            if end < 0:
-                break
-            k = bisect_right(starts, pos + max(end - 1, 0)) - 1
-            marks[k] = 1
-            if k + 1 >= count:
-                break
-            pos = starts[k + 1]
-        return marks
-
-
-def _database(hyperscan: Any, patterns: tuple[str, ...]) -> Any:
-    """Compile (about half a second) or load from the user's cache; None if Hyperscan refuses."""
-    flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_MULTILINE
-    expressions = [_GROUP_NAME.sub("(", p).encode("utf-8") for p in patterns]
-    digest = hashlib.sha256(repr((hyperscan.__version__, flags, expressions)).encode()).hexdigest()[:32]
-    cached = _cache_dir() / f"prefilter-{digest}.hsdb"
-    try:
-        return hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
-    except Exception:  # no cache yet, or a stale or damaged one: compile
-        pass
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    try:
-        db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
-    except Exception:  # a pattern Hyperscan does not read: no prefilter
-        return None
-    with contextlib.suppress(OSError):
-        cached.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cached.parent, prefix=".prefilter-", delete=False) as tmp:
-            tmp.write(hyperscan.dumpb(db))
-        os.replace(tmp.name, cached)
-    return db
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "harscrub"
+    A scan from a string's start sees that string as the full path does (nothing before it)
+    and every later one with more context than that, so no match inside a string is lost; the
+    string the first match ends in is flagged and the next scan starts after it.
+    """
+    count = len(starts) - 1
+    marks = bytearray(count)
+    view = memoryview(blob)
+    pos = 0
+    while True:
+        end = scan.first(view[pos:])
+        if end < 0:
+            break
+        k = bisect_right(starts, pos + max(end - 1, 0)) - 1
+        marks[k] = 1
+        if k + 1 >= count:
+            break
+        pos = starts[k + 1]
+    return marks

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import re2
 
+from harscrub.detection.validators import VALIDATORS
 from harscrub.errors import RuleError
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -32,9 +33,8 @@ SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
 MATCH_KINDS = ("value", "name", "keep")
 NAME_PLACES = ("header", "cookie", "param")
 VALUE_PLACES = ("text", "url")
+#: The strategies of :mod:`harscrub.engine.strategies` by name (a test holds the two together).
 STRATEGIES = ("whole", "keep-scheme", "cookie-header", "set-cookie")
-# Checks a regex cannot express, applied to a candidate secret; named in rule files.
-VALIDATORS = ("base64-credentials", "not-code", "random-token")
 
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20

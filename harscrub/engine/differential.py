@@ -12,13 +12,11 @@ pressing upload.
 from __future__ import annotations
 
 import contextlib
-import html
-import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 from harscrub.detection.fingerprint import Fingerprinter
+from harscrub.detection.forms import form_in
 from harscrub.detection.rules import RuleSet
 from harscrub.engine.check import check_file
 from harscrub.engine.locate import EntryText
@@ -29,21 +27,6 @@ from harscrub.findings.finding import Finding
 from harscrub.findings.results import CheckResult, Hit
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
-
-
-def encoding_name(secret: str, text: str) -> str:
-    """Which form of ``secret`` ``text`` holds: the plainest one that is there."""
-    if secret in text:
-        return "raw"
-    if json.dumps(secret)[1:-1] in text or json.dumps(secret, ensure_ascii=False)[1:-1] in text:
-        return "json-escaped"
-    lowered = text.lower()
-    for form in (quote(secret, safe=""), quote_plus(secret), quote(secret, safe="/:")):
-        if form in text or form.lower() in lowered:
-            return "url-encoded"
-    if html.escape(secret) in text:
-        return "html-escaped"
-    return "base64"
 
 
 class SurvivorProbe:
@@ -80,7 +63,7 @@ class SurvivorProbe:
         self._sweeper.text(value, where, found)
         for finding in found:
             secret = self._secret_of[finding.fingerprint]
-            encoding = encoding_name(secret, value)
+            encoding = form_in(secret, value)
             finding.detail = f"{'key of ' if is_key else ''}a secret of the original survives ({encoding})"
             finding.length = len(secret)
             finding.repeat = False

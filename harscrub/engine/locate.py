@@ -14,7 +14,7 @@ import json
 from collections import deque
 from typing import BinaryIO, Iterator
 
-from harscrub.engine.sweep import encodings
+from harscrub.detection.forms import spellings
 
 _CONTINUATION = bytes(range(0x80, 0xC0))
 
@@ -73,7 +73,7 @@ def _json_forms(secret: str) -> Iterator[bytes]:
     ascii_form = json.dumps(secret)[1:-1]
     if ascii_form != direct:
         yield ascii_form.encode("ascii")
-    for form in sorted(encodings(secret) - {secret}, key=len, reverse=True):
+    for form in sorted(spellings(secret) - {secret}, key=len, reverse=True):
         yield json.dumps(form, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass")
 
 

@@ -27,7 +27,8 @@ from harscrub.findings.finding import Finding
 from harscrub.findings.results import Report
 from harscrub.policy import Policy
 from harscrub.stream.atomic import atomic_output
-from harscrub.stream.reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry, decode_json
+from harscrub.stream.decode import decode_json
+from harscrub.stream.reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry
 from harscrub.stream.source import open_input
 from harscrub.stream.spill import Spill
 from harscrub.stream.writer import HarWriter, dump

@@ -30,7 +30,8 @@ from harscrub.errors import InvalidHarError
 from harscrub.findings.finding import Finding
 from harscrub.findings.results import CheckResult, Hit
 from harscrub.policy import Policy
-from harscrub.stream.reader import HarReader, Member, RawEntry, decode_json
+from harscrub.stream.decode import decode_json
+from harscrub.stream.reader import HarReader, Member, RawEntry
 from harscrub.stream.spill import Spill
 
 Progress = Callable[[int], None]

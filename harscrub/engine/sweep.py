@@ -9,21 +9,15 @@ prefilter so that entries holding no known secret are copied without being parse
 
 from __future__ import annotations
 
-import base64
 import ctypes
-import html
 import json
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import re2
 
-try:  # no wheel on some platforms: the sweep then falls back to RE2
-    import hyperscan
-except ImportError:  # pragma: no cover
-    hyperscan = None  # type: ignore[assignment]
-
 from harscrub.detection.fingerprint import mask, placeholder
+from harscrub.detection.forms import spellings
+from harscrub.detection.multiscan import hyperscan
 from harscrub.detection.rules import RuleSet
 from harscrub.engine.place import Where
 from harscrub.findings.finding import Finding
@@ -46,31 +40,6 @@ DATABASE_LITERALS = 4096
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 256 << 20
 _OPTIONS.log_errors = False
-
-
-def _base64_cores(secret: bytes) -> set[str]:
-    """The part of ``base64(x + secret + y)`` that does not depend on x and y, for 3 alignments."""
-    cores = set()
-    for shift in range(3):
-        encoded = base64.b64encode(b"\0" * shift + secret).decode("ascii")
-        start = 4 if shift else 0  # the first quantum mixes in the alignment bytes
-        usable = (len(b"\0" * shift + secret) // 3) * 4  # drop the trailing partial quantum
-        core = encoded[start:usable]
-        if len(core) >= 12:
-            cores.add(core)
-            cores.add(core.replace("+", "-").replace("/", "_"))
-    return cores
-
-
-def encodings(secret: str) -> set[str]:
-    """Every form in which ``secret`` may appear inside a HAR's strings."""
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), quote(secret, safe="/:"), html.escape(secret)}
-    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
-    forms.add(json.dumps(secret)[1:-1])
-    forms |= {f.lower() for f in forms if "%" in f}
-    if len(secret) >= 9:
-        forms |= _base64_cores(secret.encode("utf-8", "surrogatepass"))
-    return {f for f in forms if len(f) >= MIN_SWEEP_LENGTH}
 
 
 def _database(literals: list[bytes], start: int) -> Any:
@@ -131,7 +100,7 @@ class Sweeper:
             if len(secret) < MIN_SWEEP_LENGTH or _NOT_SWEPT.match(secret):
                 continue
             named = (rule_id, fp, mask(secret), rules.by_id(rule_id).severity)
-            for form in encodings(secret):
+            for form in spellings(secret):
                 # The longest secret wins an encoding two secrets share.
                 self._replacement.setdefault(form, named)
         forms = sorted(self._replacement, key=len, reverse=True)

@@ -19,35 +19,21 @@ every request passes these checks before anything else happens:
 
 from __future__ import annotations
 
-import hmac
-import io
 import json
 import logging
-import os
-import secrets
 import threading
-import tomllib
-from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
-from pathlib import Path, PurePosixPath
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from harscrub._version import __version__
-from harscrub.engine.sanitize import default_output, sanitize_stream
 from harscrub.errors import HarscrubError
-from harscrub.findings.results import Report
-from harscrub.policy import Policy
-from harscrub.stream.source import wrap_stream
+from harscrub.serve.config import LOOPBACK, ServeConfig
+from harscrub.serve.guard import host_allowed, token_matches
+from harscrub.serve.jobs import sanitize_bytes, upload_name
+from harscrub.serve.userscript import render_userscript, web_file
 
-LOOPBACK = "127.0.0.1"
-DEFAULT_PORT = 8731
-#: Support portals take HARs of tens of MB; the cap bounds memory (about 4x the upload per job).
-DEFAULT_MAX_UPLOAD = 100 << 20
 TOKEN_HEADER = "X-Harscrub-Token"
 SUMMARY_HEADER = "X-Harscrub-Summary"
 #: A refused upload is read and discarded up to this size so the browser sees the answer
@@ -55,9 +41,6 @@ SUMMARY_HEADER = "X-Harscrub-Summary"
 DRAIN_LIMIT = 1 << 30
 #: Sanitizing jobs at once: each holds the upload, the spool and the output in memory.
 MAX_JOBS = 2
-#: Distinct places listed per rule in the summary (it travels in a response header).
-PLACES_PER_RULE = 5
-PLACE_CHARS = 160
 
 log = logging.getLogger("harscrub.serve")
 
@@ -72,178 +55,6 @@ PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-CONFIG_KEYS = {"port", "allow_origins", "max_upload"}
-
-
-def default_config_path() -> Path:
-    """``$XDG_CONFIG_HOME/harscrub/serve.toml`` (``~/.config/harscrub/serve.toml``)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "harscrub" / "serve.toml"
-
-
-def normalize_origin(origin: str) -> str:
-    """``https://Support.Example.com/`` -> ``https://support.example.com``; refuse anything vaguer.
-
-    Exact origins only: a wildcard would let every site under it call the service.
-    """
-    text = origin.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or "*" in text:
-        raise HarscrubError(f"not an origin: {origin!r} (expected scheme://host[:port], e.g. https://support.example.com)")
-    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
-        raise HarscrubError(f"not an origin: {origin!r} (no path, query or user part)")
-    try:
-        port = parts.port
-    except ValueError:
-        raise HarscrubError(f"not an origin: {origin!r} (bad port)") from None
-    default = 443 if parts.scheme == "https" else 80
-    host = parts.hostname.lower()
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{parts.scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
-
-
-@dataclass(frozen=True)
-class ServeConfig:
-    """Everything one run of the service needs; ``port`` 0 means any free port."""
-
-    port: int = DEFAULT_PORT
-    allow_origins: frozenset[str] = frozenset()
-    max_upload: int = DEFAULT_MAX_UPLOAD
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
-
-    @cached_property
-    def policy(self) -> Policy:
-        """Default rules; the decompressed size is capped like the upload (a .har.gz cannot inflate past it)."""
-        return Policy(max_input_bytes=self.max_upload)
-
-
-def load_config(
-    path: Path | None = None,
-    *,
-    port: int | None = None,
-    allow_origins: Sequence[str] = (),
-    max_upload: int | None = None,
-    token: str | None = None,
-) -> ServeConfig:
-    """Merge the config file (``path``, else the default one if present) with command-line values.
-
-    Command-line ``port`` and ``max_upload`` win; origins from both are allowed. Unknown keys
-    in the file are an error, so a typo cannot silently drop an origin or a cap.
-    """
-    data: dict[str, Any] = {}
-    file = path if path is not None else default_config_path()
-    if path is not None or file.is_file():
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise HarscrubError(f"{file}: no such config file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise HarscrubError(f"{file}: cannot read ({exc.__class__.__name__})") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise HarscrubError(f"{file}: not valid TOML ({exc})") from None
-        unknown = sorted(set(data) - CONFIG_KEYS)
-        if unknown:
-            raise HarscrubError(f"{file}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(CONFIG_KEYS))})")
-    file_origins = data.get("allow_origins", [])
-    if not isinstance(file_origins, list) or not all(isinstance(o, str) for o in file_origins):
-        raise HarscrubError(f"{file}: allow_origins must be a list of strings")
-    chosen_port = port if port is not None else data.get("port", DEFAULT_PORT)
-    cap = max_upload if max_upload is not None else data.get("max_upload", DEFAULT_MAX_UPLOAD)
-    if not isinstance(chosen_port, int) or not 0 <= chosen_port <= 65535:
-        raise HarscrubError(f"port must be an integer from 0 to 65535, not {chosen_port!r}")
-    if not isinstance(cap, int) or cap <= 0:
-        raise HarscrubError(f"max_upload must be a positive number of bytes, not {cap!r}")
-    origins = frozenset(normalize_origin(o) for o in [*file_origins, *allow_origins])
-    extra = {"token": token} if token is not None else {}
-    return ServeConfig(port=chosen_port, allow_origins=origins, max_upload=cap, **extra)
-
-
-def host_allowed(host: str | None, port: int) -> bool:
-    """True for ``127.0.0.1`` / ``localhost``, bare or with this server's port."""
-    if not host:
-        return False
-    name, sep, given = host.strip().lower().rpartition(":")
-    if not sep:
-        name, given = given, ""
-    elif not given.isdigit() or int(given) != port:
-        return False
-    return name in (LOOPBACK, "localhost")
-
-
-def token_matches(given: str | None, token: str) -> bool:
-    return given is not None and hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
-
-
-def _web_file(name: str) -> bytes:
-    return (resources.files("harscrub.serve") / "web" / name).read_bytes()
-
-
-def render_userscript(port: int, token: str, origins: Sequence[str] | frozenset[str]) -> str:
-    """The userscript with this service's address, token and allowed origins filled in.
-
-    ``harscrub userscript`` and ``GET /harscrub.user.js`` both call this, so they print the same
-    bytes for the same settings. The ``@match`` lines leave the port out (userscript managers
-    differ on ports); the script itself runs only where ``location.origin`` is listed.
-    """
-    ordered = sorted(origins)
-    matches = "\n".join(f"// @match        {_without_port(o)}/*" for o in ordered)
-    text = _web_file("harscrub.user.js").decode("utf-8")
-    return (
-        text.replace("// @match        __HARSCRUB_MATCHES__", matches or "// (no --allow-origin given: this script runs nowhere)")
-        .replace('"__HARSCRUB_SERVICE__"', json.dumps(f"http://{LOOPBACK}:{port}"))
-        .replace('"__HARSCRUB_TOKEN__"', json.dumps(token))
-        .replace('["__HARSCRUB_ORIGINS__"]', json.dumps(ordered))
-        .replace("__HARSCRUB_VERSION__", __version__)
-    )
-
-
-def _without_port(origin: str) -> str:
-    parts = urlsplit(origin)
-    host = parts.netloc.rpartition(":")[0] if parts.port is not None else parts.netloc
-    return f"{parts.scheme}://{host}"
-
-
-def upload_name(raw: str | None) -> str:
-    """The uploaded file's base name (no directories, no control characters), for the output name."""
-    name = PurePosixPath((raw or "").replace("\\", "/")).name
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>')[:200]
-    return name if name.strip(". ") else "capture.har"
-
-
-def summarize(report: Report, name: str) -> dict[str, Any]:
-    """Counts by rule and the first places of each: rule ids and places only, no value, no preview."""
-    places: dict[str, Counter[str]] = {}
-    severity: dict[str, str] = {}
-    for f in report.findings:
-        where = f.detail or f.pointer
-        if f.entry is not None:
-            where = f"entry {f.entry}: {where}"
-        if len(where) > PLACE_CHARS:
-            where = where[: PLACE_CHARS - 1] + "…"
-        places.setdefault(f.rule, Counter())[where] += 1
-        severity[f.rule] = f.severity
-    rules = []
-    for rule, counter in sorted(places.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
-        shown = [p for p, _ in counter.most_common(PLACES_PER_RULE)]
-        rules.append({"rule": rule, "severity": severity[rule], "count": sum(counter.values()),
-                      "places": shown, "more_places": len(counter) - len(shown)})
-    return {
-        "name": default_output(Path(name)).name,
-        "total": len(report.findings),
-        "distinct": report.distinct_secrets,
-        "entries": report.entries,
-        "by_severity": report.by_severity,
-        "rules": rules,
-    }
-
-
-def sanitize_bytes(data: bytes, config: ServeConfig, name: str) -> tuple[bytes, dict[str, Any]]:
-    """Sanitize an uploaded HAR (plain or gzip) in memory; both passes stay in RAM."""
-    src = wrap_stream(io.BytesIO(data), name="the upload", max_bytes=config.max_upload)
-    out = io.BytesIO()
-    report = sanitize_stream(src, out, config.policy, source_name=name, spool=io.BytesIO())
-    return out.getvalue(), summarize(report, name)
 
 
 class HelperServer(ThreadingHTTPServer):
@@ -297,7 +108,7 @@ class Handler(BaseHTTPRequestHandler):
         if path in STATIC:
             name, ctype = STATIC[path]
             headers = {"Content-Security-Policy": PAGE_CSP} if name == "index.html" else {}
-            self._send(HTTPStatus.OK, _web_file(name), ctype, headers)
+            self._send(HTTPStatus.OK, web_file(name), ctype, headers)
         elif path == USERSCRIPT_PATH:
             # Embeds the token, so it needs the token; no CORS header, so no page can read it.
             if self._token_ok():

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from harscrub.serve.http import HelperServer, ServeConfig, make_server
+from harscrub.serve import HelperServer, ServeConfig, make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

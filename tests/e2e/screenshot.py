@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from harscrub.serve.http import ServeConfig, make_server
+from harscrub.serve import ServeConfig, make_server
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, serve_in_thread, stop
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harscrub.engine.sanitize import sanitize_file
-from harscrub.serve.http import HelperServer
+from harscrub.serve import HelperServer
 
 from .planted import leaked, planted_bytes
 

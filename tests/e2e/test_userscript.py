@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from harscrub.serve.http import HelperServer, render_userscript, sanitize_bytes
+from harscrub.serve import HelperServer, render_userscript, sanitize_bytes
 
 from .conftest import PortalServer, free_port
 from .planted import leaked, planted_bytes
@@ -122,7 +122,7 @@ def test_wrong_token_blocks_the_upload(page: Any, portal: PortalServer, service:
 
 
 def test_origin_not_allowed_by_the_service_blocks_the_upload(page: Any, portal: PortalServer) -> None:
-    from harscrub.serve.http import ServeConfig, make_server
+    from harscrub.serve import ServeConfig, make_server
 
     from .conftest import serve_in_thread, stop
 

@@ -12,7 +12,7 @@ import typer
 
 from harscrub.cli.app import app, guarded
 from harscrub.errors import HarscrubError
-from harscrub.serve.http import DEFAULT_MAX_UPLOAD, DEFAULT_PORT, load_config, make_server
+from harscrub.serve import DEFAULT_MAX_UPLOAD, DEFAULT_PORT, load_config, make_server
 
 SERVE_HELP = (
     "Run the browser helper: sanitize a HAR in the browser before it reaches a support portal.\n\n"

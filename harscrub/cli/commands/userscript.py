@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from harscrub.cli.app import app, guarded
-from harscrub.serve.http import load_config, render_userscript
+from harscrub.serve import load_config, render_userscript
 
 USERSCRIPT_HELP = (
     "Print the userscript for Tampermonkey/Violentmonkey (the same as harscrub serve's "
