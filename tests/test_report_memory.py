@@ -22,8 +22,8 @@ from rich.console import Console
 
 import harscrub.stream.spill as spill
 from harscrub.api import check as api_check
-from harscrub.cli.commands.check import findings_tables, json_document, render_json
 from harscrub.cli.console import report_table
+from harscrub.cli.text_report import findings_tables
 from harscrub.detection.rules import SEVERITIES
 from harscrub.engine.batch import check_many
 from harscrub.engine.check import check_file
@@ -32,6 +32,7 @@ from harscrub.findings.finding import Finding
 from harscrub.findings.results import CheckResult, Hit, Report
 from harscrub.findings.tally import PLACE_SAMPLE
 from harscrub.policy import Policy
+from harscrub.report.json import json_document, render_json
 from harscrub.report.sarif import sarif_document, to_sarif
 from harscrub.stream import jsonstream
 from harscrub.stream.spill import Spill

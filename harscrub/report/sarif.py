@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator, Sequence
 from urllib.parse import quote
 
 from harscrub._version import __version__
 from harscrub.detection.rules import Rule, RuleSet
 from harscrub.findings.results import CheckResult, Hit
+from harscrub.report.base import Context
+from harscrub.stream import jsonstream
 from harscrub.stream.jsonstream import Items, materialize
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -177,3 +179,7 @@ def sarif_document(results: list[CheckResult], rules: RuleSet) -> dict[str, Any]
             }
         ],
     }
+
+
+def write(results: Sequence[CheckResult], handle: BinaryIO, context: Context) -> None:
+    jsonstream.write(sarif_document(list(results), context.rules), handle, indent=2, ensure_ascii=False, end="\n")

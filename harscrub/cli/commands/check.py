@@ -7,130 +7,33 @@ to stdout (or ``--output``): a table, JSON or SARIF; summaries and progress go t
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, Optional
+from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TransferSpeedColumn
-from rich.table import Table
-from rich.text import Text
 
-from harscrub._version import __version__
+from harscrub import report
 from harscrub.cli.app import EXIT_ERROR, EXIT_FINDINGS, app, guarded
 from harscrub.cli.commands.sanitize import PROGRESS_MIN_BYTES
 from harscrub.cli.console import err
+from harscrub.cli.text_report import TEXT, render_text, stdout_console
 from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.detection.rules import SEVERITIES
 from harscrub.engine.batch import check_many, expand_paths
 from harscrub.engine.check import check_file
 from harscrub.engine.differential import check_against
 from harscrub.engine.scan import CheckOptions
-from harscrub.findings.results import CheckResult, Hit
+from harscrub.findings.results import CheckResult
 from harscrub.policy import Policy
-from harscrub.report.sarif import sarif_document
-from harscrub.stream import jsonstream
 from harscrub.stream.atomic import atomic_output
 from harscrub.stream.reader import DEFAULT_MAX_ENTRY_BYTES
 from harscrub.stream.source import DEFAULT_MAX_INPUT_BYTES
 
-FORMATS = ("text", "json", "sarif")
-SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
-#: Longest request URL shown in a table cell; JSON and SARIF carry it whole.
-URL_WIDTH = 72
-#: Table width when the report is not going to a terminal (a file, a pipe).
-PLAIN_WIDTH = 200
-#: Rows per table printed: a longer result is printed as several tables, one after the other.
-TABLE_ROWS = 1000
+report.register(TEXT)
 
-
-def _note(hit: Hit) -> str:
-    parts = []
-    jwt = hit.finding.jwt
-    if jwt:
-        head = " ".join(str(jwt[k]) for k in ("kind", "alg") if jwt.get(k))
-        tail = "; ".join(str(jwt[k]) for k in ("summary", "at_capture", "error") if jwt.get(k))
-        extra = ", ".join(f"{k} {jwt[k]}" for k in ("kid", "iss") if jwt.get(k))
-        parts.append(f"{head.upper()}: {tail}" + (f" ({extra})" if extra else ""))
-    if hit.survivor:
-        parts.append(f"survives from the original ({hit.survivor})")
-    return " · ".join(parts)
-
-
-def _short(url: str) -> str:
-    return url if len(url) <= URL_WIDTH else url[: URL_WIDTH - 1] + "…"
-
-
-def findings_table(result: CheckResult, hits: Iterable[Hit] | None = None, *, title: bool = True) -> Table:
-    """One row per finding: where it is, what found it, how bad, which secret (masked).
-
-    ``hits`` (default: all of the result's) makes a table of those alone, for printing a long
-    result a chunk at a time."""
-    heading = f"{result.source}: {len(result.hits)} findings in {result.entries} entries" if title else None
-    table = Table(title=heading, title_justify="left", show_lines=False)
-    for name, justify in (("entry", "right"), ("line", "right"), ("request", "left"), ("place", "left"),
-                          ("rule", "left"), ("severity", "left"), ("secret", "left"), ("note", "left")):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for hit in result.hits if hits is None else hits:
-        f = hit.finding
-        place = Text(f.pointer)
-        if f.detail:
-            place.append(f"\n{f.detail}", style="dim")
-        request = f"{hit.method} {_short(hit.url)}".strip()
-        table.add_row(
-            "" if f.entry is None else str(f.entry),
-            "" if hit.line is None else f"{hit.line}:{hit.column}",
-            request,
-            place,
-            f.rule,
-            Text(f.severity, style=SEVERITY_STYLE[f.severity]),
-            f"{f.preview}\n{f.fingerprint}",
-            _note(hit),
-        )
-    return table
-
-
-def findings_tables(result: CheckResult) -> Iterator[Table]:
-    """:func:`findings_table`, :data:`TABLE_ROWS` rows at a time: a table's rows are all held
-    until it is printed, and a result can have a hundred thousand. One table when it fits."""
-    chunk: list[Hit] = []
-    first = True
-    for hit in result.hits:
-        chunk.append(hit)
-        if len(chunk) >= TABLE_ROWS:
-            yield findings_table(result, chunk, title=first)
-            chunk, first = [], False
-    if chunk or first:
-        yield findings_table(result, chunk, title=first)
-
-
-def render_text(results: list[CheckResult], console: Console) -> None:
-    for result in results:
-        if result.error is not None:
-            continue
-        if result.hits:
-            for table in findings_tables(result):
-                console.print(table)
-        else:
-            console.print(f"{result.source}: no findings in {result.entries} entries", markup=False)
-
-
-def render_json(results: list[CheckResult], fail_on: str, failed: bool) -> dict[str, Any]:
-    report: dict[str, Any] = jsonstream.materialize(json_document(results, fail_on, failed))
-    return report
-
-
-def json_document(results: list[CheckResult], fail_on: str, failed: bool) -> dict[str, Any]:
-    """:func:`render_json` with lazy findings, for :func:`harscrub.jsonstream.write`."""
-    return {
-        "tool": {"name": "harscrub", "version": __version__},
-        "fail_on": fail_on,
-        "failed": failed,
-        "files": [r.document() for r in results],
-    }
 
 
 def _summary(result: CheckResult, fail_on: str) -> None:
@@ -171,40 +74,17 @@ def _run(files: list[str], policy: Policy, options: CheckOptions, jobs: int, aga
     return results
 
 
-def stdout_console() -> Console:
-    """Rich on stdout (NO_COLOR respected); wide when piped, so rows are not folded to 80 columns."""
-    console = Console(highlight=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(highlight=False, width=PLAIN_WIDTH)
-    return console
-
-
-def _render(handle: BinaryIO, fmt: str, results: list[CheckResult], policy: Policy, fail_on: str,
-            failed: bool) -> None:
-    """Write the report to ``handle`` as it is produced: the findings are never all in memory."""
-    if fmt == "text":
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-        try:
-            render_text(results, Console(file=text, highlight=False, no_color=True, width=PLAIN_WIDTH))
-            text.flush()
-        finally:
-            text.detach()  # the handle stays open: it is the caller's
-        return
-    document = json_document(results, fail_on, failed) if fmt == "json" else sarif_document(results, policy.rules)
-    jsonstream.write(document, handle, indent=2, ensure_ascii=False, end="\n")
-
-
-def _write(output: Optional[str], fmt: str, results: list[CheckResult], policy: Policy, fail_on: str,
-           failed: bool) -> None:
+def _write(output: Optional[str], fmt: str, results: list[CheckResult], context: report.Context) -> None:
+    """Write the report as it is produced (the findings are never all in memory), atomically to a file."""
     if output is None or output == "-":
         if fmt == "text":
             render_text(results, stdout_console())
             return
-        _render(sys.stdout.buffer, fmt, results, policy, fail_on, failed)
+        report.FORMATS[fmt].write(results, sys.stdout.buffer, context)
         sys.stdout.buffer.flush()
     else:
         with atomic_output(Path(str(output))) as handle:
-            _render(handle, fmt, results, policy, fail_on, failed)
+            report.FORMATS[fmt].write(results, handle, context)
 
 
 @app.command()
@@ -237,8 +117,8 @@ def check(
     with guarded():
         if fail_on not in SEVERITIES:
             raise typer.BadParameter(f"must be one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
-        if fmt not in FORMATS:
-            raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
+        if fmt not in report.FORMATS:
+            raise typer.BadParameter(f"must be one of {', '.join(report.FORMATS)}", param_hint="--format")
         # One key for the whole run (the file's, or a fresh one), so a secret has one
         # fingerprint in every file and in both files of --against.
         key = Fingerprinter.read_key(key_file) if key_file else os.urandom(32)
@@ -254,7 +134,7 @@ def check(
         results = _run(paths, policy, options, jobs, against, progress=not quiet and err.is_terminal)
         failed = any(r.count_at_or_above(fail_on) for r in results)
         if not (quiet and fmt == "text"):
-            _write(output, fmt, results, policy, fail_on, failed)
+            _write(output, fmt, results, report.Context(rules=policy.rules, fail_on=fail_on, failed=failed))
         if not quiet:
             for result in results:
                 _summary(result, fail_on)

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from harscrub.cli.app import app, guarded
-from harscrub.cli.commands.check import stdout_console
+from harscrub.cli.text_report import stdout_console
 from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.engine.inventory import Inventory, inspect_file
 from harscrub.policy import Policy
