@@ -32,8 +32,8 @@ from harscrub import (
     scan,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "samples").glob("*.har"))
+from .factories import ROOT, SAMPLES, entry, har
+
 #: Real captures: the copy vendored into tests/ (CI), else the workspace's shared folder.
 CORPUS = next((d for d in (ROOT / "tests" / "data" / "har-corpus", ROOT.parent / "shared" / "har-corpus") if d.is_dir()),
               ROOT / "tests" / "data" / "har-corpus")
@@ -47,24 +47,6 @@ PUBLIC_API = {
     "Result", "CheckResult", "Hit", "Policy", "Finding", "Report", "HarData", "HarSource",
     "HarscrubError", "InvalidHarError", "InputTooLargeError", "RuleError", "OutputError",
 }
-
-
-def har(*entries: dict[str, Any]) -> dict[str, Any]:
-    return {"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, "entries": list(entries)}}
-
-
-def entry(url: str = "https://api.example.com/v1/items?page=2", headers: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {
-        "startedDateTime": "2026-11-01T10:00:00.000Z",
-        "time": 12.5,
-        "request": {"method": "GET", "url": url, "httpVersion": "HTTP/2", "headers": headers or [],
-                    "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
-        "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "headers": [], "cookies": [],
-                     "content": {"size": 2, "mimeType": "application/json", "text": "{}"},
-                     "redirectURL": "", "headersSize": -1, "bodySize": 2},
-        "cache": {},
-        "timings": {"send": 1, "wait": 10, "receive": 1.5},
-    }
 
 
 def leaky() -> dict[str, Any]:

@@ -8,23 +8,17 @@ import json
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import jwt
 import pytest
-from typer.testing import CliRunner
 
-from harscrub.cli.app import app
-from harscrub.cli.commands import register
 from harscrub.engine.check import check_file
 from harscrub.engine.sanitize import sanitize_file
 from harscrub.engine.scan import Scanner
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "samples").glob("*.har"))
-KEY = b"0123456789abcdef0123456789abcdef"
+from .factories import KEY, ROOT, SAMPLES, entry, expect, har, key_file, run_cli, write
 
 #: Rule ids each sample must raise (a sample not listed must still raise something).
 EXPECTED_RULES = {
@@ -34,51 +28,6 @@ EXPECTED_RULES = {
     "graphql-login": {"password-field", "jwt", "session-cookie"},
     "websocket-chat": {"jwt", "session-cookie"},
 }
-
-register()
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = None) -> tuple[int, str, str]:
-    """Run ``harscrub ARGS``; (exit code, stdout, stderr)."""
-    result = CliRunner().invoke(app, list(args), env=env, input=stdin)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
-def key_file(tmp_path: Path) -> str:
-    path = tmp_path / "fp.key"
-    path.write_bytes(KEY)
-    return str(path)
-
-
-def expect(sample: Path) -> dict[str, list[str]]:
-    return json.loads((ROOT / "tests" / "data" / "samples_expect" / f"{sample.stem}.json").read_text())
-
-
-def har(*entries: dict[str, Any], **log: Any) -> dict[str, Any]:
-    return {"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, **log, "entries": list(entries)}}
-
-
-def entry(url: str = "https://api.example.com/v1/items?page=2", headers: list[dict[str, str]] | None = None,
-          started: str = "2026-11-01T10:00:00.000Z", body: str = "{}", mime: str = "application/json") -> dict[str, Any]:
-    return {
-        "startedDateTime": started,
-        "time": 12.5,
-        "request": {"method": "GET", "url": url, "httpVersion": "HTTP/2", "headers": headers or [],
-                    "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
-        "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "headers": [], "cookies": [],
-                     "content": {"size": len(body), "mimeType": mime, "text": body},
-                     "redirectURL": "", "headersSize": -1, "bodySize": len(body)},
-        "cache": {},
-        "timings": {"send": 1, "wait": 10, "receive": 1.5},
-    }
-
-
-def write(path: Path, doc: dict[str, Any]) -> Path:
-    path.write_text(json.dumps(doc, indent=2))
-    return path
-
 
 def test_there_are_samples() -> None:
     assert len(SAMPLES) >= 5

@@ -16,7 +16,7 @@ from harscrub.engine.differential import check_against
 from harscrub.engine.sanitize import sanitize_file
 from harscrub.policy import Policy
 
-from .test_check import SAMPLES, entry, expect, har, key_file, run_cli, write
+from .factories import SAMPLES, entry, expect, har, key_file, run_cli, write
 
 #: A password with characters that every encoding writes differently.
 PASSWORD = 'Tr0ub"4dor&3/x+y\\Ünï'

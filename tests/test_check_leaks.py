@@ -12,7 +12,7 @@ import pytest
 
 from harscrub.engine.sanitize import sanitize_file
 
-from .test_check import SAMPLES, expect, key_file, run_cli
+from .factories import SAMPLES, expect, key_file, run_cli
 
 
 def forms(secret: str) -> set[str]:

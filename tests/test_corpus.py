@@ -24,7 +24,7 @@ from harscrub.cli.app import app
 from harscrub.cli.commands import register
 from harscrub.engine.sanitize import sanitize_file
 
-from .conftest import CORPUS, har_errors, non_entry_members
+from .factories import CORPUS, har_errors, non_entry_members
 
 register()
 

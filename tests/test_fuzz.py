@@ -27,7 +27,8 @@ from harscrub.stream.decode import decode_json
 from harscrub.stream.reader import HarReader, RawEntry
 from harscrub.stream.source import wrap_stream
 
-from .conftest import CORPUS, examples, make_entry, make_har
+from .conftest import examples
+from .factories import CORPUS, make_entry, make_har
 
 POLICY = Policy(key=b"f" * 32, max_entry_bytes=1 << 20, max_input_bytes=8 << 20)
 #: Small real captures: mutations of them are cheap to sanitize.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from harscrub.engine.inventory import Inventory, inspect_file
 
-from .test_check import SAMPLES, entry, har, key_file, run_cli, write
+from .factories import SAMPLES, entry, har, key_file, run_cli, write
 
 JWT_KEY = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0"
            ".dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U")

@@ -15,7 +15,7 @@ from harscrub.detection.jwt import TokenDecoder, duration, parse_time
 from harscrub.engine.check import check_file
 from harscrub.engine.scan import CheckOptions
 
-from .test_check import entry, har, run_cli, write
+from .factories import entry, har, run_cli, write
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=timezone.utc)
 CAPTURED = "2026-11-22T11:00:00.000Z"

@@ -35,7 +35,8 @@ from harscrub.engine.check import check_stream
 from harscrub.engine.sanitize import sanitize_stream
 from harscrub.policy import Policy
 
-from .conftest import examples, har_errors, make_entry
+from .conftest import examples
+from .factories import har_errors, make_entry
 
 POLICY = Policy(key=b"k" * 32)
 ALNUM = string.ascii_letters + string.digits

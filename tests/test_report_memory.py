@@ -37,7 +37,7 @@ from harscrub.report.sarif import sarif_document, to_sarif
 from harscrub.stream import jsonstream
 from harscrub.stream.spill import Spill
 
-from .test_check import KEY, SAMPLES, entry, har, key_file, run_cli
+from .factories import KEY, SAMPLES, entry, har, key_file, run_cli
 
 check_module = importlib.import_module("harscrub.engine.scan")
 

@@ -27,9 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
 
 import pytest
-from typer.testing import CliRunner
 
-from harscrub.cli.app import app
 from harscrub.cli.commands import register
 from harscrub.engine.sanitize import sanitize_file, sanitize_stream
 from harscrub.errors import HarscrubError, InputTooLargeError, InvalidHarError, OutputError
@@ -37,7 +35,7 @@ from harscrub.stream.decode import decode_json
 from harscrub.stream.reader import MAX_DEPTH, HarReader, RawEntry
 from harscrub.stream.source import wrap_stream
 
-from .conftest import CORPUS, ROOT, har_errors, make_entry, make_har
+from .factories import CORPUS, ROOT, har_errors, make_entry, make_har, run_cli
 
 register()
 # harscrub.sanitize is the function (the public API); the modules are reached by name.
@@ -54,14 +52,6 @@ AT_BYTE = r"\((?:entry \d+, )?byte \d+\)$"
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def run_cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
-    """``harscrub ARGS`` in-process: (exit code, stdout, stderr); an uncaught exception fails the test."""
-    result = CliRunner().invoke(app, list(args), input=stdin)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"harscrub raised {result.exception!r} instead of a clean error") from result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
 def run_proc(*args: str, cwd: Path, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([sys.executable, "-m", "harscrub", *args], cwd=cwd, input=stdin, capture_output=True,
                           timeout=timeout, check=False)

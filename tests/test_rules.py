@@ -66,3 +66,11 @@ def test_an_extra_rule_file_adds_a_token_format(tmp_path) -> None:
                      'examples = ["acme_0123456789abcdefghij"]\ncounterexamples = ["acme_short"]\n')
     rules = load_rules([extra])
     assert detect(rules.by_id("acme-token"), "key acme_0123456789abcdefghij here")
+
+
+def test_rule_files_name_only_strategies_the_engine_has() -> None:
+    """rules.py checks strategy names at load time; the engine applies them: one list of names."""
+    from harscrub.detection import rules
+    from harscrub.engine import strategies
+
+    assert set(rules.STRATEGIES) == set(strategies.STRATEGIES)

@@ -18,7 +18,7 @@ from harscrub.engine.scan import Scanner
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
 
-from .test_check import ROOT, SAMPLES, entry, har, key_file, run_cli, write
+from .factories import ROOT, SAMPLES, entry, har, key_file, run_cli, write
 
 SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 

@@ -1,0 +1,185 @@
+"""Test factories and helpers: HARs built in code, the CLI run in-process, HAR 1.2 validity.
+
+Every test module builds its inputs with these, so a change to what a minimal valid HAR looks
+like is made once.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from typer.testing import CliRunner
+
+from harscrub.cli.app import app
+from harscrub.cli.commands import register
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples").glob("*.har"))
+CORPUS = ROOT / "tests" / "data" / "har-corpus"
+#: A fixed fingerprint key, so placeholders are the same from run to run.
+KEY = b"0123456789abcdef0123456789abcdef"
+
+register()
+
+
+# -- the CLI ---------------------------------------------------------------------------------------
+def run_cli(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = None) -> tuple[int, str, str]:
+    """``harscrub ARGS`` in-process: (exit code, stdout, stderr); an uncaught exception fails the test."""
+    result = CliRunner().invoke(app, list(args), env=env, input=stdin)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"harscrub raised {result.exception!r} instead of a clean error") from result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def key_file(tmp_path: Path) -> str:
+    path = tmp_path / "fp.key"
+    path.write_bytes(KEY)
+    return str(path)
+
+
+def expect(sample: Path) -> dict[str, list[str]]:
+    return json.loads((ROOT / "tests" / "data" / "samples_expect" / f"{sample.stem}.json").read_text())
+
+
+
+# -- HARs ------------------------------------------------------------------------------------------
+def har(*entries: dict[str, Any], **log: Any) -> dict[str, Any]:
+    return {"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, **log, "entries": list(entries)}}
+
+
+def entry(url: str = "https://api.example.com/v1/items?page=2", headers: list[dict[str, str]] | None = None,
+          started: str = "2026-11-01T10:00:00.000Z", body: str = "{}", mime: str = "application/json") -> dict[str, Any]:
+    return {
+        "startedDateTime": started,
+        "time": 12.5,
+        "request": {"method": "GET", "url": url, "httpVersion": "HTTP/2", "headers": headers or [],
+                    "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+        "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "headers": [], "cookies": [],
+                     "content": {"size": len(body), "mimeType": mime, "text": body},
+                     "redirectURL": "", "headersSize": -1, "bodySize": len(body)},
+        "cache": {},
+        "timings": {"send": 1, "wait": 10, "receive": 1.5},
+    }
+
+
+def write(path: Path, doc: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(doc, indent=2))
+    return path
+
+
+# -- HAR 1.2 validity ------------------------------------------------------------------------------
+_NV = {"type": "object", "required": ["name", "value"], "properties": {"name": {"type": "string"}, "value": {"type": "string"}}}
+_NUM = {"type": "number"}
+
+#: The required members of HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) and their types.
+HAR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["log"],
+    "properties": {
+        "log": {
+            "type": "object",
+            "required": ["version", "creator", "entries"],
+            "properties": {
+                "version": {"type": "string"},
+                "creator": {"type": "object", "required": ["name", "version"]},
+                "pages": {"type": "array", "items": {"type": "object", "required": ["startedDateTime", "id", "title"]}},
+                "entries": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["startedDateTime", "time", "request", "response", "cache", "timings"],
+                        "properties": {
+                            "startedDateTime": {"type": "string"},
+                            "time": _NUM,
+                            "request": {
+                                "type": "object",
+                                "required": ["method", "url", "httpVersion", "cookies", "headers", "queryString",
+                                             "headersSize", "bodySize"],
+                                "properties": {
+                                    "method": {"type": "string"},
+                                    "url": {"type": "string"},
+                                    "cookies": {"type": "array", "items": _NV},
+                                    "headers": {"type": "array", "items": _NV},
+                                    "queryString": {"type": "array", "items": _NV},
+                                    "postData": {"type": "object", "required": ["mimeType"]},
+                                    "headersSize": _NUM,
+                                    "bodySize": _NUM,
+                                },
+                            },
+                            "response": {
+                                "type": "object",
+                                "required": ["status", "statusText", "httpVersion", "cookies", "headers", "content",
+                                             "redirectURL", "headersSize", "bodySize"],
+                                "properties": {
+                                    "status": _NUM,
+                                    "cookies": {"type": "array", "items": _NV},
+                                    "headers": {"type": "array", "items": _NV},
+                                    "content": {"type": "object", "required": ["size", "mimeType"]},
+                                    "redirectURL": {"type": "string"},
+                                },
+                            },
+                            "cache": {"type": "object"},
+                            "timings": {"type": "object", "required": ["send", "wait", "receive"]},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+_VALIDATOR = jsonschema.Draft7Validator(HAR_SCHEMA)
+
+
+def har_errors(doc: Any) -> list[str]:
+    """Where ``doc`` breaks HAR 1.2 (empty when it is a valid HAR)."""
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:120]}" for e in _VALIDATOR.iter_errors(doc)]
+
+
+def entries_of(doc: dict[str, Any]) -> list[Any]:
+    return list(doc["log"]["entries"])
+
+
+def non_entry_members(doc: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Names of the members of the root and of ``log`` other than entries and the marker, in order."""
+    return [k for k in doc], [k for k in doc["log"] if k not in ("entries", "_harscrub")]
+
+
+def make_entry(index: int = 0, **request: Any) -> dict[str, Any]:
+    """A complete HAR 1.2 entry; ``request`` members replace the defaults."""
+    req: dict[str, Any] = {
+        "method": "GET",
+        "url": f"https://app.example.com/api/items/{index}?page=2",
+        "httpVersion": "HTTP/1.1",
+        "cookies": [],
+        "headers": [{"name": "Accept", "value": "application/json"}],
+        "queryString": [{"name": "page", "value": "2"}],
+        "headersSize": -1,
+        "bodySize": 0,
+    }
+    req.update(request)
+    return {
+        "startedDateTime": "2026-11-01T10:00:00.000Z",
+        "time": 12.5 + index,
+        "request": req,
+        "response": {
+            "status": 200,
+            "statusText": "OK",
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "content": {"size": 11, "mimeType": "application/json", "text": '{"ok": true}'},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": 11,
+        },
+        "cache": {},
+        "timings": {"send": 1, "wait": 10, "receive": 1.5},
+    }
+
+
+def make_har(*entries: dict[str, Any], **log: Any) -> dict[str, Any]:
+    return {"log": {"version": "1.2", "creator": {"name": "harscrub-tests", "version": "1"}, **log,
+                    "entries": list(entries)}}
