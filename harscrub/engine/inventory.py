@@ -20,11 +20,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import unquote_plus, urlsplit
-
-import orjson
+from urllib.parse import urlsplit
 
 from harscrub.detection.detectors import NameDetector
+from harscrub.engine import formats
+from harscrub.engine.formats.url import query_names
 from harscrub.engine.locate import EntryText
 from harscrub.engine.place import Where
 from harscrub.engine.redactor import Redactor
@@ -48,8 +48,6 @@ KINDS: dict[str, str | None] = {
 }
 #: Distinct names kept per kind: a body that maps random ids to objects must not fill memory.
 MAX_NAMES_PER_KIND = 20000
-#: JSON bodies larger than this are not parsed for key names (they are still checked).
-MAX_JSON_BODY = 32 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,17 +132,17 @@ class Collector:
             for name, _value in query:
                 self.add("query parameter", name)
         else:
-            for name in _query_names(urlsplit_query(url)):
+            for name in query_names(urlsplit_query(url)):
                 self.add("query parameter", name)
         self._post(_dict(request.get("postData")))
         content = _dict(response.get("content"))
         mime = content.get("mimeType")
         self._mime(mime)
         text = content.get("text")
-        if isinstance(text, str) and _is_json(mime):
+        if isinstance(text, str):
             if str(content.get("encoding", "")).lower() == "base64":
                 text = _b64(text)
-            self._json_keys(text)
+            self._body_names(text, mime)
 
     def _cookies(self, section: dict[str, Any], headers: list[tuple[str, Any]]) -> None:
         cookies = _named(section.get("cookies"))
@@ -187,32 +185,20 @@ class Collector:
         mime = post.get("mimeType")
         self._mime(mime)
         params = _named(post.get("params"))
-        text = post.get("text")
         if params:
             for name, _value in params:
                 self.add("form parameter", name)
-        elif isinstance(text, str) and isinstance(mime, str) and "x-www-form-urlencoded" in mime.lower():
-            for name in _query_names(text):
-                self.add("form parameter", name)
-        if isinstance(text, str) and _is_json(mime):
-            self._json_keys(text)
+        text = post.get("text")
+        if isinstance(text, str):
+            self._body_names(text, mime, skip_kind="form parameter" if params else None)
 
-    def _json_keys(self, text: str | None) -> None:
-        if not text or len(text) > MAX_JSON_BODY or text.lstrip()[:1] not in ("{", "["):
+    def _body_names(self, text: str | None, mime: Any, *, skip_kind: str | None = None) -> None:
+        """The field names of a body, as the format its MIME type names lists them."""
+        fmt = formats.for_mime(mime) if isinstance(mime, str) else None
+        if text is None or fmt is None or fmt.names is None or fmt.name_kind == skip_kind:
             return
-        try:
-            value = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            return
-        stack = [value]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                for key, item in node.items():
-                    self.add("json key", key)
-                    stack.append(item)
-            elif isinstance(node, list):
-                stack.extend(node)
+        for name in fmt.names(text):
+            self.add(fmt.name_kind, name)
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -231,14 +217,6 @@ def urlsplit_query(url: str) -> str:
         return urlsplit(url).query
     except ValueError:
         return ""
-
-
-def _query_names(query: str) -> list[str]:
-    return [unquote_plus(part.partition("=")[0]) for part in query.split("&") if part]
-
-
-def _is_json(mime: Any) -> bool:
-    return isinstance(mime, str) and "json" in mime.lower()
 
 
 def _b64(text: str) -> str | None:
