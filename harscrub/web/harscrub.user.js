@@ -22,8 +22,10 @@
 //   again. The `files` getter is a backstop: files it has not seen checked are withheld.
 // - drops and pastes: the event is stopped, every file (folders walked) checked, and a copy of the
 //   event sent again with the checked files; a drop on a file input ends with them in the input.
-// - FileSystemFileEntry.file(), FileSystemFileHandle.getFile(): the file is checked before the
-//   page gets it; showOpenFilePicker/showDirectoryPicker go through a guarded file input.
+// - folders: a dropped folder is walked and checked before the page sees the drop; the page walks
+//   stand-in entries (webkitGetAsEntry) or handles (getAsFileSystemHandle) holding checked files.
+// - FileSystemFileHandle.getFile(): the file is checked before the page gets it;
+//   showOpenFilePicker/showDirectoryPicker go through a file input this script owns.
 // - forms: a submit while a file is being checked is held and sent again when it is done;
 //   `new FormData(form)` of a form whose file is not checked yet throws; a form submission
 //   carrying a file nobody checked is stopped and sent again with the checked files.
@@ -73,7 +75,6 @@
     getAsFile: W.DataTransferItem.prototype.getAsFile,
     getAsEntry: W.DataTransferItem.prototype.webkitGetAsEntry,
     getAsHandle: W.DataTransferItem.prototype.getAsFileSystemHandle,
-    entryFile: W.FileSystemFileEntry && W.FileSystemFileEntry.prototype.file,
     handleGetFile: W.FileSystemFileHandle && W.FileSystemFileHandle.prototype.getFile,
     slice: W.Blob.prototype.slice,
     arrayBuffer: W.Blob.prototype.arrayBuffer,
@@ -481,6 +482,7 @@
   function fakeFileEntry(win, file, fullPath) {
     const entry = Object.create(protoOf(win, 'FileSystemFileEntry'));
     own(entry, {
+      [Symbol.toStringTag]: 'FileEntry',
       isFile: true, isDirectory: false, name: file.name, fullPath, filesystem: { name: 'harscrub' },
       file(ok) { later(() => ok && ok(file)); },
     });
@@ -503,11 +505,13 @@
       });
     };
     own(entry, {
+      [Symbol.toStringTag]: 'DirectoryEntry',
       isFile: false, isDirectory: true, name, fullPath, filesystem: { name: 'harscrub' },
       createReader() {
         let given = false;
         const reader = Object.create(protoOf(win, 'FileSystemDirectoryReader'));
         return own(reader, {
+          [Symbol.toStringTag]: 'DirectoryReader',
           readEntries(ok) { later(() => { const out = given ? [] : children.slice(); given = true; if (ok) ok(out); }); },
         });
       },
@@ -568,7 +572,7 @@
       if (child.isDirectory) {
         children.push(await walkDirectory(win, child, acc));
       } else if (child.isFile) {
-        const raw = await new Promise((resolve, reject) => N.entryFile.call(child, resolve, reject));
+        const raw = await new Promise((resolve, reject) => child.file(resolve, reject));
         const r = await resultOf(raw, win);
         if (r.har) { acc.hars.push(r.raw); acc.removed += r.removed; }
         children.push(fakeFileEntry(win, r.file, dirEntry.fullPath + '/' + r.file.name));
@@ -940,33 +944,26 @@
       const f = N.getAsFile.call(this);
       return f && !okForPage(f) ? null : f;
     };
+    // Real FileSystemEntry objects never reach the page (Chromium has no global to hook their
+    // file() on): a drop this script handled has stand-ins; anything else gets none.
     if (N.getAsEntry) {
       itemProto.webkitGetAsEntry = function () {
         const f = N.getAsFile.call(this);
         if (f && fakeEntries.has(f)) return fakeEntries.get(f);
-        return N.getAsEntry.call(this); // a real entry: its files are checked when read (below)
+        return f && okForPage(f) ? N.getAsEntry.call(this) : null;
       };
     }
     if (N.getAsHandle) {
       itemProto.getAsFileSystemHandle = function () {
         const f = N.getAsFile.call(this);
         if (f && fakeEntries.has(f)) return Promise.resolve(fakeHandle(win, fakeEntries.get(f)));
-        return N.getAsHandle.call(this);
+        return f && okForPage(f) ? N.getAsHandle.call(this) : Promise.resolve(null);
       };
     }
-    if (N.entryFile && P('FileSystemFileEntry')) {
-      P('FileSystemFileEntry').file = function (ok, fail) {
-        N.entryFile.call(this, (raw) => {
-          resultOf(raw, win).then((r) => {
-            if (r.har) done(win, { hars: [r.raw], removed: r.removed });
-            if (ok) ok(r.file);
-          }, (err) => {
-            blocked(win, err);
-            if (fail) fail(errorOf(win, 'harscrub blocked this file: ' + err.message, 'NotReadableError'));
-          });
-        }, fail);
-      };
-    }
+    hookGetter(inputProto, 'webkitEntries', () => function () {
+      const files = Array.from(N.inputFiles.get.call(this) || []);
+      return files.length && files.every(okForPage) ? files.map((f) => fakeFileEntry(win, f, '/' + f.name)) : [];
+    });
     if (N.handleGetFile && P('FileSystemFileHandle')) {
       P('FileSystemFileHandle').getFile = async function () {
         const raw = await N.handleGetFile.call(this);
