@@ -80,6 +80,8 @@
     arrayBuffer: W.Blob.prototype.arrayBuffer,
     stream: W.Blob.prototype.stream,
     formSubmit: W.HTMLFormElement.prototype.submit,
+    requestSubmit: W.HTMLFormElement.prototype.requestSubmit,
+    isConnected: desc(W.Node.prototype, 'isConnected').get,
     formElements: desc(W.HTMLFormElement.prototype, 'elements').get,
     attachShadow: W.Element.prototype.attachShadow,
     internalsRoot: W.ElementInternals && desc(W.ElementInternals.prototype, 'shadowRoot').get,
@@ -668,12 +670,12 @@
           'Choose the file again, then send the form.', 'error');
         return;
       }
-      if (!form.isConnected) return;
+      if (!N.isConnected.call(form)) return; // (a form's named controls can shadow its own properties)
       replaying.add(form);
       try {
         if (nativeSubmit) N.formSubmit.call(form);
-        else if (submitter && submitter.isConnected && submitter.form === form) form.requestSubmit(submitter);
-        else form.requestSubmit();
+        else if (submitter && N.isConnected.call(submitter) && submitter.form === form) N.requestSubmit.call(form, submitter);
+        else N.requestSubmit.call(form);
       } finally {
         replaying.delete(form);
       }

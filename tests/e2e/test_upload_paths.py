@@ -249,7 +249,7 @@ WAYS = [
     Way("iframe-from-url", "iframe-url", picks(frame="#child")),
     Way("worker", "worker", picks()),
     Way("har-gz", "fetch-formdata", picks(names=("capture.har.gz",))),
-    Way("upper-case-name", "fetch-formdata", picks(names=("CAPTURE.HAR",)), ("CAPTURE.scrubbed.har",), ci=False),
+    Way("upper-case-name", "fetch-formdata", picks(names=("CAPTURE.HAR",)), ("CAPTURE.scrubbed.har",)),
     Way("closed-shadow-root", "closed-shadow", lambda user, up: user.pick_inside("widget", ["capture.har"])),
     # what issue 17 found open
     Way("folder-drop", "drop-folder", drops("#dropzone", FOLDER), FOLDER_SENT),
@@ -345,6 +345,7 @@ HAR_OR_NOT = [
     ("har-truncated", b'{"log": {"version": "1.2", "pages": [{"id": "p', True),
     ("utf16-json", "\ufeff{\"log\": {\"entries\": []}}".encode("utf-16-le"), True),
     ("gzip-har", gzip.compress(b'{"log": {"entries": []}}'), True),
+    ("undecided-within-8-mib", b'{"blob": "' + b"x" * (9 << 20) + b'"}', True),  # fail closed
     ("json-without-log", b'{"data": [1, 2, {"log": {"entries": []}}]}', False),
     ("entries-beside-log", b'{"log": "text", "entries": []}', False),
     ("entries-deeper", b'{"log": {"creator": {"entries": 1}}}', False),
