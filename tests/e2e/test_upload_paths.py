@@ -251,6 +251,7 @@ WAYS = [
     Way("har-gz", "fetch-formdata", picks(names=("capture.har.gz",))),
     Way("upper-case-name", "fetch-formdata", picks(names=("CAPTURE.HAR",)), ("CAPTURE.scrubbed.har",)),
     Way("closed-shadow-root", "closed-shadow", lambda user, up: user.pick_inside("widget", ["capture.har"])),
+    Way("open-shadow-root", "open-shadow", lambda user, up: user.pick_inside("widget", ["capture.har"]), ci=False),
     # what issue 17 found open
     Way("folder-drop", "drop-folder", drops("#dropzone", FOLDER), FOLDER_SENT),
     Way("srcdoc-iframe", "srcdoc", picks(frame="#child")),
@@ -273,6 +274,8 @@ WAYS = [
     Way("drop-filesystem-handles", "drop-handles", drops("#dropzone", FOLDER), FOLDER_SENT, ci=False),
     Way("folder-input", "directory-input", lambda user, up: user.pick_folder("#file", "logs"), ("capture.scrubbed.json", "notes.txt"), ci=False),
     Way("show-open-file-picker", "open-file-picker", lambda user, up: user.choose_after_click("#attach", ["capture.har"])),
+    Way("show-directory-picker", "open-directory-picker", lambda user, up: user.choose_after_click("#attach", ["logs"]),
+        ("capture.scrubbed.json", "notes.txt"), ci=False),
     Way("declarative-closed-form", "dsd-form", declarative_form, navigates=True),
 ]
 
