@@ -175,6 +175,17 @@ def notice(page: Any, kind: str, timeout: float = 20.0) -> str:
     return str(wait_for(f"a {kind} notice", find, page, timeout))
 
 
+def reported(page: Any, names: tuple[str, ...]) -> bool:
+    """The page lists every one of ``names`` as uploaded (so its last request is done)."""
+    shown = []
+    for frame in page.frames:
+        try:
+            shown += frame.eval_on_selector_all("#uploaded li", "items => items.map((li) => li.textContent)")
+        except Exception:  # noqa: BLE001 - a frame navigating away
+            continue
+    return all(any(text.endswith(": " + name) for text in shown) for name in names)
+
+
 def carries_sanitized_har(data: bytes) -> bool:
     """The sanitized HAR (its harscrub marker) is in ``data``, raw or as a base64 data: URL."""
     if b'"_harscrub"' in data:
@@ -319,6 +330,7 @@ def test_service_up_the_portal_gets_only_the_sanitized_file(way: Way, user: User
     way.act(user, True)
     wait_for(f"the portal to receive {way.sent}", lambda: set(way.sent) <= set(portal.names), user.page)
     if not way.navigates:
+        wait_for("the page to report the upload", lambda: reported(user.page, way.sent), user.page)
         assert re.match(r"harscrub removed [1-9]\d* secrets? from ", notice(user.page, "done"))
     uploads = b"".join(portal.uploads)
     assert carries_sanitized_har(uploads), "the upload does not hold the sanitized HAR"
