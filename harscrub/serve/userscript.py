@@ -20,7 +20,7 @@ def render_userscript(port: int, token: str, origins: Sequence[str] | frozenset[
 
     ``harscrub userscript`` and ``GET /harscrub.user.js`` both call this, so they print the same
     bytes for the same settings. The ``@match`` lines leave the port out (userscript managers
-    differ on ports); the script itself runs only where ``location.origin`` is listed.
+    differ on ports); the script itself runs only where ``self.origin`` (or an ancestor frame's origin) is listed.
     """
     ordered = sorted(origins)
     matches = "\n".join(f"// @match        {_without_port(o)}/*" for o in ordered)

@@ -6,13 +6,16 @@ Playwright cannot download its own browsers here, so it drives ``/usr/bin/chromi
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -98,14 +101,24 @@ PORTAL_PAGE = b"""<!doctype html>
 """
 
 
+#: One page per way a portal takes a file (tests/e2e/test_upload_paths.py), served under /m/.
+PORTAL_PAGES = Path(__file__).with_name("portal")
+PAGE_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+
 class PortalServer(ThreadingHTTPServer):
-    """Records every byte of every request it receives (line, headers, body)."""
+    """Records every byte of every request it receives (line, headers, body).
+
+    It answers on two origins: ``origin`` (127.0.0.1) is the portal, ``widget_origin``
+    (localhost, same port) a second origin its upload widgets can come from.
+    """
 
     daemon_threads = True
 
     def __init__(self) -> None:
         self.received: list[bytes] = []
         self.uploads: list[bytes] = []
+        self.names: list[str] = []  # the file names of every upload, as the portal saw them
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), PortalHandler)
 
@@ -113,9 +126,19 @@ class PortalServer(ThreadingHTTPServer):
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
+    @property
+    def widget_origin(self) -> str:
+        return f"http://localhost:{self.server_address[1]}"
+
     def all_bytes(self) -> bytes:
         with self.lock:
             return b"\n".join(self.received)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.received.clear()
+            self.uploads.clear()
+            self.names.clear()
 
 
 class PortalHandler(BaseHTTPRequestHandler):
@@ -138,18 +161,24 @@ class PortalHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._record()
-        if self.path == "/":
+        path = urlsplit(self.path).path
+        page = PORTAL_PAGES / path.removeprefix("/m/")
+        if path == "/":
             self._answer(PORTAL_PAGE, "text/html; charset=utf-8")
+        elif path.startswith("/m/") and "/" not in path[3:] and page.suffix in PAGE_TYPES and page.is_file():
+            self._answer(page.read_bytes(), PAGE_TYPES[page.suffix])
         else:
             self.send_error(404)
 
     def do_POST(self) -> None:
         body = self._record()
+        names = [m.decode() for m in re.findall(rb'filename="([^"]*)"', body)]
+        names += parse_qs(urlsplit(self.path).query).get("name", [])
         with self.server.lock:
             self.server.uploads.append(body)
-        names = [m.decode() for m in re.findall(rb'filename="([^"]*)"', body)]
+            self.server.names.extend(names)
         if self.path.startswith("/upload"):
-            self._answer(('{"names": %s}' % str(names).replace("'", '"')).encode(), "application/json")
+            self._answer(json.dumps({"names": names}).encode(), "application/json")
         else:
             self._answer(b"<p>case submitted</p>", "text/html")
 
@@ -172,6 +201,19 @@ def service(portal: PortalServer) -> Iterator[HelperServer]:
     serve_in_thread(server)
     yield server
     stop(server)
+
+
+def as_installed(script: str) -> str:
+    """The userscript as a userscript manager runs it: at document-start, only in the frames whose
+    URL one of its ``@match`` lines matches (any port, as the lines have none). srcdoc,
+    about:blank and blob: frames match none: the script in their parent has to guard them."""
+    patterns = re.findall(r"^// @match\s+(\S+)$", script, re.M)
+    regexes = []
+    for pattern in patterns:
+        scheme, _, rest = pattern.partition("://")
+        host, _, path = rest.partition("/")
+        regexes.append("^" + re.escape(scheme) + "://" + re.escape(host) + r"(:\d+)?/" + re.escape(path).replace(r"\*", ".*") + "$")
+    return f"if ({json.dumps(regexes)}.some((r) => new RegExp(r).test(location.href))) {{\n{script}\n}}\n"
 
 
 def free_port() -> int:

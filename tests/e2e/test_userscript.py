@@ -9,7 +9,7 @@ from typing import Any
 
 from harscrub.serve import HelperServer, render_userscript, sanitize_bytes
 
-from .conftest import PortalServer, free_port
+from .conftest import PortalServer, as_installed, free_port
 from .planted import leaked, planted_bytes
 
 HAR_FILE = {"name": "capture.har", "mimeType": "application/json", "buffer": planted_bytes()}
@@ -34,7 +34,7 @@ PASTE = """([b64, name]) => {
 
 
 def open_portal(page: Any, portal: PortalServer, port: int, token: str, origins: frozenset[str] | None = None) -> None:
-    page.add_init_script(script=render_userscript(port, token, origins or frozenset({portal.origin})))
+    page.add_init_script(script=as_installed(render_userscript(port, token, origins or frozenset({portal.origin}))))
     page.goto(portal.origin + "/")
 
 

@@ -17,8 +17,10 @@ from harscrub.serve import DEFAULT_MAX_UPLOAD, DEFAULT_PORT, load_config, make_s
 SERVE_HELP = (
     "Run the browser helper: sanitize a HAR in the browser before it reaches a support portal.\n\n"
     "Serves a page (drop a HAR, see what is removed, download NAME.scrubbed.har) and a userscript for "
-    "Tampermonkey/Violentmonkey that swaps a .har chosen or dropped on an allowed portal page for its "
-    "sanitized copy, and blocks the upload if the service cannot be reached.\n\n"
+    "Tampermonkey/Violentmonkey that swaps a HAR (by name or by content) chosen, dropped or pasted on an "
+    "allowed portal page, or in any of its frames, for its sanitized copy, and blocks the upload if the "
+    "service cannot be reached. Allow the portal's origin and the origin of every upload widget it embeds "
+    "from elsewhere.\n\n"
     "Security model: listens on 127.0.0.1 only; every API call needs the random token printed at "
     "start (new each run); requests whose Host is not 127.0.0.1/localhost are refused (DNS "
     "rebinding); other web origins are refused unless allowed with --allow-origin (the only ones that "
@@ -34,7 +36,8 @@ def serve(
     ),
     allow_origin: list[str] = typer.Option(
         [], "--allow-origin", metavar="ORIGIN",
-        help="A support portal whose pages may call the service, e.g. https://support.example.com; repeatable.",
+        help="An origin whose pages may call the service and run the userscript: the support portal, e.g. "
+             "https://support.example.com, and each origin its upload widgets (iframes) come from; repeatable.",
     ),
     config: Optional[Path] = typer.Option(
         None, "--config", metavar="FILE",

@@ -27,7 +27,8 @@ def userscript(
     ),
     port: Optional[int] = typer.Option(None, "--port", metavar="N", help="The port harscrub serve listens on."),
     allow_origin: list[str] = typer.Option(
-        [], "--allow-origin", metavar="ORIGIN", help="A portal the script runs on (as given to harscrub serve); repeatable."
+        [], "--allow-origin", metavar="ORIGIN",
+        help="An origin the script runs on, portal or upload widget (as given to harscrub serve); repeatable."
     ),
     config: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="The config file harscrub serve uses."),
 ) -> None:
