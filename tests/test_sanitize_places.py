@@ -419,5 +419,5 @@ def test_marker_counts_rules_and_digest() -> None:
     e = entry(request__headers=[{"name": "x-api-key", "value": SECRET}])
     doc = sanitized(har(e))
     marker = doc["log"]["_harscrub"]
-    assert marker["redacted"] == {"credential-name": 1} and marker["entries"] == 1
+    assert marker["redacted"] == {"secret-field": 1} and marker["entries"] == 1
     assert marker["digest"].startswith("sha256:") and len(marker["rules"]) == 16

@@ -84,7 +84,7 @@ def test_region_points_at_the_value(tmp_path: Path) -> None:
     lines = sample.read_text(encoding="utf-8").split("\n")
     scanner = Scanner(Policy(key=b"0123456789abcdef0123456789abcdef"))
     scanner.scan(open_input(sample))
-    by_fp = {fp: secret for secret, (_rule, fp) in scanner.redactor.known.items()}
+    by_fp = {seen.fingerprint: secret for secret, seen in scanner.redactor.known.items()}
     checked = 0
     for result in doc["runs"][0]["results"]:
         region = result["locations"][0]["physicalLocation"].get("region")

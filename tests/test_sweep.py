@@ -9,18 +9,19 @@ from urllib.parse import quote
 
 import pytest
 
+from harscrub.detection.specificity import Scope
 from harscrub.engine import sweep
 from harscrub.engine.place import Where
 from harscrub.engine.sweep import Sweeper
-from harscrub.findings.finding import Finding
+from harscrub.findings.finding import Finding, Known
 from harscrub.policy import Policy
 
 RULES = Policy().rules
 HERE = Where(0, ("log", "entries", 0, "comment"))
 
 
-def _known(values: list[str]) -> dict[str, tuple[str, str]]:
-    return {v: ("password-field", f"{i:010x}") for i, v in enumerate(values)}
+def _known(values: list[str]) -> dict[str, Known]:
+    return {v: Known("password-field", f"{i:010x}", Scope.EVERYWHERE) for i, v in enumerate(values)}
 
 
 @pytest.mark.parametrize("per_database", [3, 4096])

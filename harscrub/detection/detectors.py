@@ -8,8 +8,6 @@ know nothing of HAR structure or of how a secret is replaced: that is ``walk`` a
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import re2
 
 from harscrub.detection.rules import Rule, RuleSet
+from harscrub.detection.specificity import entropy
 from harscrub.detection.validators import VALIDATORS
 
 #: No value rule can match a string shorter than this; skipping them is the cheapest win.
@@ -33,14 +32,6 @@ def is_placeholder_only(value: str) -> bool:
         return False
     rest = PLACEHOLDER.sub("", value)
     return len(rest) < len(value) and not rest.strip(" \t,;:=\"'")
-
-
-def entropy(text: str) -> float:
-    """Shannon entropy in bits per character."""
-    if not text:
-        return 0.0
-    n = len(text)
-    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +113,14 @@ class NameDetector:
         self._keep = [r.compiled for r in rules.keep_rules]
         self.classify = lru_cache(maxsize=65536)(self._classify)
 
+    def is_metadata(self, name: str) -> bool:
+        """A name that looks credential-like but carries metadata about one (``token_type``)."""
+        return any(k.search(name) for k in self._keep)
+
     def _classify(self, name: str, place: str) -> Rule | None:
-        if place != "cookie" and any(k.search(name) for k in self._keep):
+        if is_placeholder_only(name):
+            return None  # a name harscrub already replaced: what it named is unknown, not secret
+        if place != "cookie" and self.is_metadata(name):
             return None
         for rule in self._name_rules:
             if place in rule.places and rule.compiled.search(name):

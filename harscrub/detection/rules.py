@@ -55,6 +55,9 @@ class Rule:
     priority: int = 100
     min_entropy: float = 0.0
     validate: str | None = None
+    #: For a name rule: the name leaves no doubt its value is a secret (a password, a PIN), so
+    #: numbers under it go too, and a plain-looking value is specific enough to be swept.
+    doubtless: bool = False
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     source: str = ""
@@ -103,6 +106,9 @@ def _rule_from_table(table: dict[str, Any], source: str) -> Rule:
     validate = table.get("validate")
     if validate is not None and validate not in VALIDATORS:
         raise RuleError(f"{where}: validate must be one of {', '.join(VALIDATORS)}")
+    doubtless = table.get("doubtless", False)
+    if not isinstance(doubtless, bool) or (doubtless and match != "name"):
+        raise RuleError(f"{where}: doubtless must be true or false, and only on a name rule")
     return Rule(
         id=table["id"],
         description=table["description"].strip(),
@@ -114,6 +120,7 @@ def _rule_from_table(table: dict[str, Any], source: str) -> Rule:
         priority=int(table.get("priority", 100)),
         min_entropy=float(table.get("min_entropy", 0.0)),
         validate=validate,
+        doubtless=doubtless,
         examples=examples,
         counterexamples=counterexamples,
         source=source,
@@ -173,7 +180,7 @@ class RuleSet:
         """sha256 over every rule's defining fields: which rules sanitized a file."""
         h = hashlib.sha256()
         for r in sorted(self.rules, key=lambda r: r.id):
-            h.update(repr((r.id, r.match, r.pattern, r.places, r.strategy, r.severity, r.min_entropy, r.validate)).encode())
+            h.update(repr((r.id, r.match, r.pattern, r.places, r.strategy, r.severity, r.min_entropy, r.validate, r.doubtless)).encode())
         return h.hexdigest()[:16]
 
 

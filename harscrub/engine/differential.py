@@ -18,12 +18,13 @@ from typing import Any
 from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.detection.forms import form_in
 from harscrub.detection.rules import RuleSet
+from harscrub.detection.specificity import Scope
 from harscrub.engine.check import check_file
 from harscrub.engine.locate import EntryText
 from harscrub.engine.place import Where
 from harscrub.engine.scan import CheckOptions, Scanner
-from harscrub.engine.sweep import MIN_SWEEP_LENGTH, Sweeper
-from harscrub.findings.finding import Finding
+from harscrub.engine.sweep import Sweeper
+from harscrub.findings.finding import Finding, Known
 from harscrub.findings.results import CheckResult, Hit
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
@@ -32,10 +33,10 @@ from harscrub.stream.source import open_input
 class SurvivorProbe:
     """Looks for the secrets of an original HAR in each entry of another, in every encoding."""
 
-    def __init__(self, known: dict[str, tuple[str, str]], rules: RuleSet) -> None:
+    def __init__(self, known: dict[str, Known], rules: RuleSet) -> None:
         self.known = known
         self._sweeper = Sweeper(known, rules)
-        self._secret_of = {fp: secret for secret, (_rule, fp) in known.items()}
+        self._secret_of = {seen.fingerprint: secret for secret, seen in known.items()}
 
     def look(self, value: Any, where: Where, text: EntryText | None) -> list[Hit]:
         if not self._sweeper.active:
@@ -77,7 +78,7 @@ def _escapes_differ(raw: bytes) -> bool:
     return b"\\u" in raw or b"\\/" in raw
 
 
-def known_secrets(original: str | Path, policy: Policy, fingerprint: Fingerprinter) -> dict[str, tuple[str, str]]:
+def known_secrets(original: str | Path, policy: Policy, fingerprint: Fingerprinter) -> dict[str, Known]:
     """Every secret the rules find in ``original`` (and derived ones, such as Basic passwords)."""
     scanner = Scanner(policy, fingerprint=fingerprint)
     with contextlib.closing(open_input(original, max_bytes=policy.max_input_bytes)) as stream:
@@ -104,14 +105,14 @@ def check_against(
     probe = SurvivorProbe(known, policy.rules)
     result = check_file(sanitized, policy, options=options, fingerprint=fingerprint, probe=probe)
     survivors = sum(1 for h in result.hits if h.survivor is not None)
-    distinct = len({fp for _rule, fp in known.values()})
+    distinct = len({seen.fingerprint for seen in known.values()})
     result.notes.append(
         f"against {original}: {distinct} distinct secrets in the original, {survivors} surviving occurrences"
     )
-    short = sum(1 for secret in known if len(secret) < MIN_SWEEP_LENGTH)
-    if short:
+    local = sum(1 for seen in known.values() if seen.scope is Scope.HERE)
+    if local:
         result.notes.append(
-            f"{short} secrets of the original are shorter than {MIN_SWEEP_LENGTH} characters: "
-            "only looked for where a rule finds them"
+            f"{local} secrets of the original are only looked for where a rule finds them (short, or plainly "
+            "data such as a date, a number or a URL found under a credential name)"
         )
     return result

@@ -31,7 +31,7 @@ from harscrub.engine.redactor import Redactor
 from harscrub.engine.scan import CheckOptions, Scanner
 from harscrub.engine.sweep import Sweeper
 from harscrub.engine.walk import URL_HEADERS
-from harscrub.findings.finding import Finding
+from harscrub.findings.finding import Finding, Known
 from harscrub.findings.results import Hit
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
@@ -96,7 +96,7 @@ class Collector:
     """Counts names entry by entry; plugs into the check as its probe."""
 
     def __init__(self) -> None:
-        self.known: dict[str, tuple[str, str]] = {}
+        self.known: dict[str, Known] = {}
         self.counts: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
         self.overflow: Counter[str] = Counter()
 

@@ -8,6 +8,7 @@ back to the redactor to be judged, without importing it, so the redactor can imp
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -99,6 +100,22 @@ class Redacts(Protocol):
         """Any string: sniffed for the format it is in, then judged."""
         ...
 
+    def any(self, value: Any, where: Where) -> Any:
+        """Any decoded JSON value: strings judged, containers walked, keys read as names."""
+        ...
+
     def body(self, text: str, mime: str, where: Where) -> str:
         """A body (or a part of one) in the format its MIME type names."""
+        ...
+
+    def collecting(self) -> AbstractContextManager[list[str]]:
+        """The secrets recorded while the block runs (to find them again in the text as written)."""
+        ...
+
+    def placeholder_of(self, value: str) -> str:
+        """The placeholder a recorded secret was given."""
+        ...
+
+    def note(self, text: str) -> None:
+        """Something the run could only partly judge; goes to the report (never a value)."""
         ...

@@ -12,8 +12,9 @@ walker and the format handlers use:
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import re2
 
@@ -21,10 +22,11 @@ from harscrub.detection.detectors import NameDetector, ValueDetector, is_placeho
 from harscrub.detection.fingerprint import Fingerprinter, mask, placeholder
 from harscrub.detection.prefilter import Prefilter
 from harscrub.detection.rules import Rule, RuleSet
+from harscrub.detection.specificity import Scope, is_random, scope
 from harscrub.engine import formats, strategies
 from harscrub.engine.formats.url import redact_embedded
 from harscrub.engine.place import Where
-from harscrub.findings.finding import Finding
+from harscrub.findings.finding import Finding, Known
 from harscrub.policy import JwtMode
 
 #: Formats nest (a URL in a JSON string in a form field …); deeper than this, only shapes.
@@ -62,21 +64,26 @@ class Redactor:
         self.allow = allow
         self._on_finding = on_finding
         self._inspect = inspect_secret
-        #: Every secret redacted in this run -> (rule id, fingerprint), for the sweep pass.
-        self.known: dict[str, tuple[str, str]] = {}
+        #: Every secret redacted in this run, for the sweep pass.
+        self.known: dict[str, Known] = {}
         #: How many values were replaced so far: lets a format handler tell if it changed anything.
         self.redactions = 0
         self._depth = 0
-        #: Secret -> (fingerprint, masked preview), worked out once per distinct secret.
-        self._named: dict[str, tuple[str, str]] = {}
+        #: Secret -> (fingerprint, masked preview, random?), worked out once per distinct secret.
+        self._named: dict[str, tuple[str, str, bool]] = {}
         #: The value rule a secret found by its name matches whole (a JWT in a cookie), by value.
         self._shapes_of: dict[str, Rule | None] = {}
+        #: Lists that each secret recorded is also appended to, while a handler collects them.
+        self._collectors: list[list[str]] = []
+        #: What the run could only partly judge (a body too large to inflate): for the report.
+        self.notes: list[str] = []
 
     # -- the one place a secret becomes a placeholder -------------------------------------------
     def secret(self, value: str, rule: Rule, where: Where) -> str:
         """Record ``value`` as a secret found by ``rule`` at ``where``; return its replacement."""
         if not value or value in self.allow or is_placeholder_only(value):
             return value
+        doubtless = rule.doubtless
         if rule.match == "name":
             shape = self._shapes_of.get(value, _UNSEEN)
             if shape is _UNSEEN:
@@ -85,8 +92,10 @@ class Redactor:
         named = self._named.get(value)
         if named is None:
             seen = self.known.get(value)
-            named = self._named[value] = (seen[1] if seen is not None else self.fingerprint(value), mask(value))
-        fp, preview = named
+            named = self._named[value] = (seen.fingerprint if seen is not None else self.fingerprint(value), mask(value),
+                                          is_random(value))
+        fp, preview, random = named
+        strong = rule.match == "value" or random
         finding = Finding(
             rule=rule.id,
             severity=rule.severity,
@@ -96,12 +105,15 @@ class Redactor:
             fingerprint=fp,
             preview=preview,
             length=len(value),
+            strong=strong,
         )
         if self._inspect is not None:
             self._inspect(finding, value)
         if self._on_finding is not None:
             self._on_finding(finding)
-        self.known.setdefault(value, (rule.id, fp))
+        self._record(value, rule.id, fp, scope(value, strong=strong, doubtless=doubtless))
+        for collected in self._collectors:
+            collected.append(value)
         self.redactions += 1
         if rule.id == "jwt" and self.jwt_mode == "strip-signature":
             m = _JWT_PARTS.search(value)
@@ -113,7 +125,37 @@ class Redactor:
     def remember(self, value: str, rule: Rule) -> None:
         """A secret derived from another (the password inside Basic credentials): swept, not reported."""
         if value and value not in self.allow and not is_placeholder_only(value):
-            self.known.setdefault(value, (rule.id, self.fingerprint(value)))
+            seen = self.known.get(value)
+            fp = seen.fingerprint if seen is not None else self.fingerprint(value)
+            self._record(value, rule.id, fp, scope(value, strong=is_random(value), doubtless=True))
+
+    def _record(self, value: str, rule_id: str, fp: str, reach: Scope) -> None:
+        """Remember a secret for the sweep; a later, stronger finding widens how far it reaches."""
+        seen = self.known.get(value)
+        if seen is None:
+            self.known[value] = Known(rule_id, fp, reach)
+        elif reach > seen.scope:
+            self.known[value] = seen._replace(scope=reach)
+
+    @contextlib.contextmanager
+    def collecting(self) -> Iterator[list[str]]:
+        """The secrets recorded while the block runs, in order (a handler that must find them again)."""
+        found: list[str] = []
+        self._collectors.append(found)
+        try:
+            yield found
+        finally:
+            self._collectors.remove(found)
+
+    def placeholder_of(self, value: str) -> str:
+        """The placeholder a recorded secret was given."""
+        known = self.known[value]
+        return placeholder(known.rule, known.fingerprint)
+
+    def note(self, text: str) -> None:
+        """Something the run could only partly judge; goes to the report (never a value)."""
+        if text not in self.notes and len(self.notes) < 100:
+            self.notes.append(text)
 
     def forget_judgements(self) -> None:
         """Drop the caches that only spare work on strings still to come (the end of a pass)."""

@@ -58,11 +58,11 @@ def _first_pass(
                 progress(event.offset + len(event.raw))
         elif isinstance(event, Member):
             if event.top:
-                writer.top_member(event.key, r.named(event.key, event.value, Where(None, (event.key,))))
+                writer.top_member(*walk_member(r, event.key, event.value, ()))
             elif event.key == marker.KEY:
                 previous_marker = event.value
             else:
-                writer.member(event.key, walk_member(r, event.key, event.value))
+                writer.member(*walk_member(r, event.key, event.value))
         elif isinstance(event, LogStart):
             writer.begin_log()
         elif isinstance(event, EntriesStart):
@@ -96,7 +96,7 @@ def _second_pass(
             raw = event.raw
             if sweeper.may_hold(raw):
                 where = Where(event.index, ("log", "entries", event.index))
-                raw = dump(sweeper.value(decode_json(raw), where, swept))
+                raw = dump(sweeper.entry(decode_json(raw), where, swept))
             digest.add(raw)
             writer.entry(raw)
         elif isinstance(event, Member):
@@ -159,6 +159,7 @@ def sanitize_stream(
         r.forget_judgements()  # room for pass 2's sweeper, which grows with the secrets found
         work.seek(0)
         report.entries = entries
+        report.notes.extend(r.notes)
         _second_pass(work, dst, r, report, policy, entries, previous_marker, sizes)
     return report
 

@@ -27,7 +27,7 @@ from harscrub.engine.redactor import Redactor
 from harscrub.engine.sweep import Sweeper
 from harscrub.engine.walk import walk_entry, walk_member
 from harscrub.errors import InvalidHarError
-from harscrub.findings.finding import Finding
+from harscrub.findings.finding import Finding, Known
 from harscrub.findings.results import CheckResult, Hit
 from harscrub.policy import Policy
 from harscrub.stream.decode import decode_json
@@ -50,7 +50,7 @@ class Probe(Protocol):
     """An extra look at each decoded entry (``check --against`` hunts survivors with one)."""
 
     #: Secrets the probe looks for: they are swept from every string the check shows.
-    known: dict[str, tuple[str, str]]
+    known: dict[str, Known]
 
     def look(self, value: Any, where: Where, text: EntryText | None) -> list[Hit]: ...
 
@@ -127,7 +127,7 @@ class Scanner:
             elif isinstance(event, Member):
                 start = len(self._hits)
                 if event.top:
-                    r.named(event.key, event.value, Where(None, (event.key,)))
+                    walk_member(r, event.key, event.value, ())
                 elif event.key == marker.KEY:
                     found_marker, has_marker = event.value, True
                     if not marker.well_formed(event.value):  # fail closed: anything else in it is scanned
@@ -140,6 +140,7 @@ class Scanner:
                 self._flush(result)
         self._flush(result)
         result.entries = reader.entries
+        result.notes.extend(r.notes)
         result.marker = marker.status(found_marker if has_marker else None, has_marker, digest.hexdigest(),
                                       reader.entries, r.rules.digest)
         self._scrub(result)

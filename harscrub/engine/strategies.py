@@ -13,7 +13,9 @@ import re
 from typing import Any, Callable
 
 from harscrub.detection.rules import Rule
+from harscrub.detection.specificity import is_data
 from harscrub.engine.place import Redacts, Where
+from harscrub.stream.decode import object_of
 
 _SCHEME = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9._~+/-]*)(\s+)(.+)$", re.DOTALL)
 _COOKIE_SPLIT = re.compile(r"(;\s*)")
@@ -22,18 +24,34 @@ UNNAMED_COOKIE = "(unnamed)"
 
 
 def whole(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
-    """The whole value goes; inside a container, every string and number goes (keys stay)."""
+    """The whole value goes. Inside a container, each member is judged by its own name first:
+    a credential name gets its own rule, a metadata name (``Expiration``, ``tokenType``) is
+    judged as data, and any other member inherits this rule, except values that are plainly
+    data (a date, a number, a URL). Numbers go only where the name leaves no doubt (a PIN)."""
     if isinstance(value, str):
         return r.secret(value, rule, where)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):
-        return r.secret(str(value), rule, where)
+        return r.secret(str(value), rule, where) if rule.doubtless else value
     if isinstance(value, dict):
-        return {k: whole(r, rule, v, where.at(k)) for k, v in value.items()}
+        return object_of([(k, _member(r, rule, k, v, where.at(k))) for k, v in value.items()])
     if isinstance(value, list):
         return [whole(r, rule, v, where.at(i)) for i, v in enumerate(value)]
     return value
+
+
+def _member(r: Redacts, rule: Rule, name: Any, value: Any, where: Where) -> Any:
+    """A member of a container found under a credential name (see :func:`whole`)."""
+    if isinstance(name, str):
+        own = r.names.classify(name, "param")
+        if own is not None:
+            return apply(r, own, value, where)
+        if r.names.is_metadata(name):
+            return r.any(value, where)
+    if isinstance(value, str) and is_data(value):
+        return r.text(value, where)
+    return whole(r, rule, value, where)
 
 
 def keep_scheme(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
@@ -65,11 +83,12 @@ def _cookie_pair(r: Redacts, pair: str, where: Where) -> str:
         # A bare token is a value without a name: fail closed.
         name, value = "", pair
     cookie_name = name.strip()
+    shown = r.shapes(name, where.sub("cookie name")) if cookie_name else name  # a token used as a name
     rule = r.names.classify(cookie_name or UNNAMED_COOKIE, "cookie")
     if rule is None or not value:
-        return pair
-    redacted = r.secret(value, rule, where.sub(f'cookie "{cookie_name}"'))
-    return f"{name}{sep}{redacted}"
+        return shown + sep + value
+    redacted = r.secret(value, rule, where.sub(f'cookie "{shown.strip()}"'))
+    return f"{shown}{sep}{redacted}"
 
 
 def cookie_header(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:

@@ -9,8 +9,12 @@ other strings meet the value rules. Nothing in an entry is passed through unread
 
 from __future__ import annotations
 
+import dataclasses
+from functools import lru_cache
 from typing import Any, Callable, cast
 
+from harscrub.detection.rules import Rule
+from harscrub.engine import har, strategies
 from harscrub.engine.formats.base64 import redact_base64_body
 from harscrub.engine.formats.url import redact_url
 from harscrub.engine.place import Where
@@ -31,8 +35,8 @@ def _headers(r: Redactor, headers: Any, where: Where) -> Any:
             # The common case, decided without building places: a plain header whose name
             # makes nothing secret and whose value no rule can touch stays as it is.
             name, value = header.get("name"), header.get("value")
-            if (type(name) is str and type(value) is str and quiet(value) and classify(name, "header") is None
-                    and name.lower() not in URL_HEADERS):
+            if (type(name) is str and type(value) is str and quiet(value) and quiet(name)
+                    and classify(name, "header") is None and name.lower() not in URL_HEADERS):
                 out.append(header)
                 continue
         here = where.at(i)
@@ -40,12 +44,13 @@ def _headers(r: Redactor, headers: Any, where: Where) -> Any:
             out.append(r.any(header, here))
             continue
         name = header["name"]
+        shown = r.shapes(name, here.at("name", detail="header name"))  # a token used as a name goes too
         new = {}
         for key, value in header.items():
             if key == "value":
-                new[key] = _header_value(r, name, value, here.at("value", detail=f'header "{name}"'))
+                new[key] = _header_value(r, name, value, here.at("value", detail=f'header "{shown}"'))
             elif key == "name":
-                new[key] = value
+                new[key] = shown
             else:
                 new[key] = r.any(value, here.at(key))
         out.append(new)
@@ -55,10 +60,28 @@ def _headers(r: Redactor, headers: Any, where: Where) -> Any:
 def _header_value(r: Redactor, name: str, value: Any, where: Where) -> Any:
     rule = r.names.classify(name, "header")
     if rule is not None:
-        return r.named(name, value, where, "header")
+        return _pair_value(r, name, value, where, "header")
     if name.lower() in URL_HEADERS:
         return _url(r, value, where)
     return r.any(value, where)
+
+
+def _pair_value(r: Redactor, name: Any, value: Any, where: Where, place: str, shape_place: str = "text") -> Any:
+    """The value of a header, cookie or parameter, which HAR 1.2 says is a string.
+
+    A number or a list there is a malformed field: under a credential name it goes whole,
+    numbers included, whatever the name (fail closed; see :func:`strategies.whole`).
+    """
+    if not isinstance(value, str) and isinstance(name, str):
+        rule = r.names.classify(name, place)
+        if rule is not None:
+            return strategies.whole(r, _malformed(rule), value, where)
+    return r.named(name, value, where, place, shape_place)
+
+
+@lru_cache(maxsize=64)
+def _malformed(rule: Rule) -> Rule:
+    return dataclasses.replace(rule, doubtless=True)
 
 
 def _cookies(r: Redactor, cookies: Any, where: Where) -> Any:
@@ -71,15 +94,16 @@ def _cookies(r: Redactor, cookies: Any, where: Where) -> Any:
             out.append(r.any(cookie, here))
             continue
         name = cookie.get("name")
-        label = f'cookie "{name}"'
+        shown = r.shapes(name, here.at("name", detail="cookie name")) if isinstance(name, str) else name
+        label = f'cookie "{shown}"'
         # A cookie without a usable name is still a cookie: its value goes like any other's.
         cookie_name = name if isinstance(name, str) and name else UNNAMED_COOKIE
         new = {}
         for key, value in cookie.items():
             if key == "value":
-                new[key] = r.named(cookie_name, value, here.at(key, detail=label), "cookie")
+                new[key] = _pair_value(r, cookie_name, value, here.at(key, detail=label), "cookie")
             elif key == "name":
-                new[key] = value
+                new[key] = shown
             else:
                 new[key] = r.any(value, here.at(key, detail=label))
         out.append(new)
@@ -100,13 +124,14 @@ def _params(r: Redactor, params: Any, where: Where, label: str, shape_place: str
             out.append(r.any(param, here))
             continue
         name = param.get("name")
-        detail = f'{label} "{name}"'
+        shown = r.shapes(name, here.at("name", detail=f"{label} name")) if isinstance(name, str) else name
+        detail = f'{label} "{shown}"'
         new = {}
         for key, value in param.items():
             if key == "value":
-                new[key] = r.named(name, value, here.at(key, detail=detail), "param", shape_place)
+                new[key] = _pair_value(r, name, value, here.at(key, detail=detail), "param", shape_place)
             elif key == "name":
-                new[key] = r.shapes(value, here.at(key, detail=detail)) if isinstance(value, str) else value
+                new[key] = shown
             else:
                 new[key] = r.any(value, here.at(key, detail=detail))
         out.append(new)
@@ -143,6 +168,8 @@ def _content(r: Redactor, content: Any, where: Where) -> Any:
                 new[key] = _each_string(r, value, here, lambda text, w: redact_base64_body(r, text, mime, w))
             else:
                 new[key] = _each_string(r, value, here, lambda text, w: r.body(text, mime, w))
+        elif har.structural(har.CONTENT, key, value):
+            new[key] = value
         else:
             new[key] = r.any(value, here)
     return new
@@ -209,12 +236,14 @@ _RESPONSE = {
 }
 
 
-def _section(r: Redactor, section: Any, where: Where, handlers: dict[str, Any]) -> Any:
+def _section(r: Redactor, section: Any, where: Where, handlers: dict[str, Any],
+             structure: dict[str, tuple[type, ...]]) -> Any:
     if not isinstance(section, dict):
         return r.any(section, where)
     return {
         key: handlers[key](r, value, where.at(key)) if key in handlers
-        else value if r.plain(key, value) else r.named(key, value, where.at(key))
+        else value if har.structural(structure, key, value) or r.plain(key, value)
+        else r.named(key, value, where.at(key))
         for key, value in section.items()
     }
 
@@ -226,18 +255,20 @@ def walk_entry(r: Redactor, entry: dict[str, Any], index: int) -> dict[str, Any]
     for key, value in entry.items():
         here = root.at(key)
         if key == "request":
-            out[key] = _section(r, value, here, _REQUEST)
+            out[key] = _section(r, value, here, _REQUEST, har.REQUEST)
         elif key == "response":
-            out[key] = _section(r, value, here, _RESPONSE)
+            out[key] = _section(r, value, here, _RESPONSE, har.RESPONSE)
         elif key == "_webSocketMessages":
             out[key] = _messages(r, value, here)
-        elif r.plain(key, value):
+        elif har.structural(har.ENTRY, key, value) or (key == "timings" and har.timings(value)) or r.plain(key, value):
             out[key] = value
         else:
             out[key] = r.named(key, value, here)
     return out
 
 
-def walk_member(r: Redactor, key: str, value: Any) -> Any:
-    """A member of ``log`` other than ``entries`` (``pages``, ``creator``, vendor fields)."""
-    return r.named(key, value, Where(None, ("log", key)))
+def walk_member(r: Redactor, key: str, value: Any, path: tuple[str, ...] = ("log",)) -> tuple[str, Any]:
+    """A member of ``log`` other than ``entries`` (``pages``, ``creator``, vendor fields), or with
+    ``path=()`` of the root: its name (a token used as one goes) and its redacted value."""
+    where = Where(None, (*path, key))
+    return r.shapes(key, where.sub("member name")), r.named(key, value, where)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from harscrub.detection.rules import SEVERITIES
+from harscrub.detection.specificity import Scope
 
 
 @dataclass(slots=True)
@@ -27,6 +28,8 @@ class Finding:
     length: int
     repeat: bool = False
     jwt: dict[str, Any] | None = None
+    #: Found by its shape or randomness (a specific token), not only by its place.
+    strong: bool = True
 
     @property
     def severity_rank(self) -> int:
@@ -36,7 +39,7 @@ class Finding:
         # Pickled as the constructor's arguments: three times faster than the slots default,
         # and reports spill (and cross process boundaries) a hundred thousand of them.
         return (Finding, (self.rule, self.severity, self.entry, self.pointer, self.detail, self.fingerprint,
-                          self.preview, self.length, self.repeat, self.jwt))
+                          self.preview, self.length, self.repeat, self.jwt, self.strong))
 
     def to_dict(self) -> dict[str, Any]:
         # What dataclasses.asdict gives, field by field: a report calls this once per finding.
@@ -47,4 +50,14 @@ class Finding:
         }
         if self.jwt is not None:
             data["jwt"] = copy.deepcopy(self.jwt)
+        data["strong"] = self.strong
         return data
+
+
+class Known(NamedTuple):
+    """What a run remembers of a secret it found, for the sweep: never the value's description."""
+
+    rule: str
+    fingerprint: str
+    #: How far its copies are removed (:mod:`harscrub.detection.specificity`).
+    scope: Scope

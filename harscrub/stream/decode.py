@@ -8,7 +8,7 @@ invalid UTF-8) becomes one :class:`~harscrub.errors.InvalidHarError` with its by
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterator
 
 import orjson
 
@@ -40,7 +40,7 @@ def decode_json(raw: bytes, *, offset: int = 0, entry: int | None = None) -> Any
     except UnicodeDecodeError as exc:
         raise InvalidHarError("invalid UTF-8", offset=offset + exc.start, entry=entry) from None
     try:
-        return _mend_surrogates(json.loads(text, parse_constant=_reject_constant))
+        return mend_surrogates(json.loads(text, parse_constant=_reject_constant))
     except RecursionError:
         raise InvalidHarError("JSON nested too deeply", offset=offset, entry=entry) from None
     except json.JSONDecodeError as exc:
@@ -53,7 +53,7 @@ def decode_json(raw: bytes, *, offset: int = 0, entry: int | None = None) -> Any
         raise InvalidHarError(f"not valid JSON: {exc}", offset=at, entry=entry) from None
 
 
-def _mend_surrogates(value: Any) -> Any:
+def mend_surrogates(value: Any) -> Any:
     """``value`` with every lone UTF-16 surrogate in its strings (keys too) replaced by U+FFFD."""
     if isinstance(value, str):
         try:
@@ -62,9 +62,9 @@ def _mend_surrogates(value: Any) -> Any:
             return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
         return value
     if isinstance(value, dict):
-        return {_mend_surrogates(k): _mend_surrogates(v) for k, v in value.items()}
+        return object_of([(mend_surrogates(k), mend_surrogates(v)) for k, v in value.items()])
     if isinstance(value, list):
-        return [_mend_surrogates(v) for v in value]
+        return [mend_surrogates(v) for v in value]
     return value
 
 
@@ -79,3 +79,30 @@ def deeper_than(value: Any, limit: int) -> bool:
             if type(child) is dict or type(child) is list:
                 stack.append((child, depth + 1))
     return False
+
+
+class Pairs(dict):  # type: ignore[type-arg]
+    """A JSON object that repeats a key: every member kept, in order (a plain dict keeps the last).
+
+    A dict to everything that looks members up, but it iterates, lists and serialises all its
+    pairs (``json.dumps`` writes ``items()``), so a duplicate is judged and written back.
+    """
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.pairs = pairs
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        return self.pairs
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [v for _, v in self.pairs]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k, _ in self.pairs)
+
+
+def object_of(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+    """A JSON object from its members: a plain dict, or :class:`Pairs` when a key repeats."""
+    keys = {k for k, _ in pairs}
+    return dict(pairs) if len(keys) == len(pairs) else Pairs(pairs)

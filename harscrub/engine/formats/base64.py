@@ -1,26 +1,69 @@
-"""Base64: ``encoding: base64`` bodies and binary WebSocket frames, and base64 text in any string.
+"""Base64 in both alphabets, padded or not: ``encoding: base64`` bodies, binary WebSocket frames,
+and base64 text in any string (a cookie, a header, a query value, a JSON field).
 
-Decoded, judged as text (or, for binary, as Latin-1 bytes) and re-encoded only when
-something was replaced, so a body without secrets keeps its exact bytes.
+Decoded and judged as text, or as bytes (:mod:`harscrub.engine.formats.binary`) when it is
+not text; re-encoded in the same alphabet and padding only when something was replaced, so
+a value without secrets keeps its exact characters and one with secrets stays decodable.
+A body labelled base64 that does not decode is judged as the text it is (never trust a label).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 
 import re2
 
 from harscrub.engine.formats.base import BodyFormat
+from harscrub.engine.formats.binary import redact_bytes
 from harscrub.engine.place import Redacts, Where
 
-_BASE64_TEXT = re2.compile(r"^(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+_STANDARD = re2.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+_URL_SAFE = re2.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 _TEXTUAL = ("text/", "json", "xml", "javascript", "ecmascript", "x-www-form-urlencoded", "html", "graphql", "csv", "yaml")
 #: Characters where the walk cuts a string into parts it reads on their own (JSON text, URL
 #: parts, form and multipart fields, lines): a derived string starts and ends at one.
 _CUT = r"""[\s"'<>`:/?&=#@]"""
-#: A base64 run from cut to cut: decoded when it is a whole part.
-BASE64_HAZARD = r"(?:^|" + _CUT + r")[A-Za-z0-9+/]{24,}(?:$|" + _CUT + r")"
+#: A base64 run from cut to cut, either alphabet: decoded when it is a whole part.
+BASE64_HAZARD = r"(?:^|" + _CUT + r")[A-Za-z0-9+/_-]{24,}(?:$|" + _CUT + r")"
+#: Shorter strings are not sniffed as base64 text: too many words and ids would decode.
+MIN_SNIFFED = 24
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a base64 string was written, so it can be written back the same way."""
+
+    url_safe: bool
+    padded: bool
+
+    def encode(self, raw: bytes) -> str:
+        text = (base64.urlsafe_b64encode if self.url_safe else base64.b64encode)(raw).decode("ascii")
+        return text if self.padded else text.rstrip("=")
+
+
+def decode(text: str) -> tuple[bytes, Style] | None:
+    """The bytes of a base64 string in either alphabet, padded or not; None if it is not one.
+
+    Line breaks and spaces (MIME wraps base64 at 76 characters) are allowed and not kept.
+    """
+    compact = "".join(text.split()) if not text.isalnum() else text
+    if not compact or len(compact) % 4 == 1:
+        return None
+    url_safe = _STANDARD.match(compact) is None
+    if url_safe and _URL_SAFE.match(compact) is None:
+        return None
+    # Written padded when its length is a multiple of four (with or without '=' at the end).
+    padded = len(compact) % 4 == 0
+    if compact.endswith("=") and not padded:
+        return None
+    body = compact.rstrip("=") + "=" * (-len(compact.rstrip("=")) % 4)
+    try:
+        raw = base64.b64decode(body, altchars=b"-_" if url_safe else None, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw, Style(url_safe, padded)
 
 
 def is_textual(mime: str) -> bool:
@@ -28,56 +71,53 @@ def is_textual(mime: str) -> bool:
     return any(t in kind for t in _TEXTUAL)
 
 
+def printable(decoded: str) -> bool:
+    """Text a person or a program wrote, not bytes that happen to be valid UTF-8."""
+    sample = decoded[:2048]
+    odd = sum(1 for c in sample if not c.isprintable() and c not in "\r\n\t")
+    return bool(decoded) and odd * 20 < len(sample) and odd <= 2 + len(sample) // 100
+
+
 def looks_like_base64_text(text: str) -> bool:
-    return len(text) >= 24 and _BASE64_TEXT.match(text) is not None
-
-
-def _b64_text(text: str) -> str | None:
-    """The text inside a base64 string, if it is printable UTF-8 (not an image)."""
-    try:
-        decoded = base64.b64decode(text, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    if not decoded or sum(1 for c in decoded[:512] if not c.isprintable() and c not in "\r\n\t") > 2:
-        return None
-    return decoded
+    return len(text) >= MIN_SNIFFED and (_STANDARD.match(text) is not None or _URL_SAFE.match(text) is not None)
 
 
 def redact_base64_text(r: Redacts, text: str, where: Where) -> str | None:
-    """A string that is base64 of printable text: the text judged; None when nothing changed."""
-    decoded = _b64_text(text)
+    """A string that is base64 of printable text: the text judged; None when it is not text.
+
+    When it is text and nothing in it is a secret, the string is handed back as it is: its
+    content was judged, so its encoded form is not judged again for randomness.
+    """
+    decoded = decode(text)
     if decoded is None:
         return None
-    inner = r.text(decoded, where.sub("base64"))
-    if inner == decoded:
+    raw, style = decoded
+    try:
+        inner = raw.decode("utf-8")
+    except UnicodeDecodeError:
         return None
-    return base64.b64encode(inner.encode("utf-8")).decode("ascii")
+    if not printable(inner):
+        return None
+    judged = r.text(inner, where.sub("base64"))
+    return text if judged == inner else style.encode(judged.encode("utf-8"))
 
 
 def redact_base64_body(r: Redacts, text: str, mime: str, where: Where) -> str:
-    """``encoding: base64`` content: decoded, judged as text (or bytes), re-encoded."""
-    try:
-        raw = base64.b64decode(text, validate=False)
-    except (binascii.Error, ValueError):
-        return r.shapes(text, where.sub("undecodable base64"))
+    """``encoding: base64`` content (or a binary frame): decoded, judged, re-encoded."""
+    decoded = decode(text)
+    if decoded is None:
+        return r.body(text, mime, where.sub("labelled base64, is not"))
+    raw, style = decoded
     here = where.sub("base64")
     try:
-        decoded = raw.decode("utf-8")
+        inner = raw.decode("utf-8")
     except UnicodeDecodeError:
-        decoded = None
-    if decoded is not None and (is_textual(mime) or decoded.isprintable() or _mostly_text(decoded)):
-        redacted = r.body(decoded, mime, here)
-        return text if redacted == decoded else base64.b64encode(redacted.encode("utf-8")).decode("ascii")
-    # Binary (an image, protobuf, gRPC-web): value shapes in the bytes, replaced in place.
-    latin = raw.decode("latin-1")
-    redacted = r.shapes(latin, here)
-    return text if redacted == latin else base64.b64encode(redacted.encode("latin-1", "replace")).decode("ascii")
-
-
-def _mostly_text(decoded: str) -> bool:
-    sample = decoded[:2048]
-    odd = sum(1 for c in sample if not c.isprintable() and c not in "\r\n\t")
-    return odd * 20 < len(sample)
+        inner = None
+    if inner is not None and (is_textual(mime) or printable(inner)):
+        judged = r.body(inner, mime, here)
+        return text if judged == inner else style.encode(judged.encode("utf-8"))
+    redacted = redact_bytes(r, raw, mime, here)
+    return text if redacted == raw else style.encode(redacted)
 
 
 BASE64_TEXT = BodyFormat(

@@ -11,49 +11,86 @@ import json
 from typing import Any, Iterator
 
 import orjson
+import re2
 
 from harscrub.engine import strategies
 from harscrub.engine.formats.base import BodyFormat
 from harscrub.engine.place import Redacts, Where
+from harscrub.stream.decode import mend_surrogates, object_of
 
 #: JSON bodies larger than this are not parsed for key names by ``inspect`` (still checked).
 MAX_NAMES_BODY = 32 << 20
-_NOT_JSON = object()
+#: What :func:`parse_json` returns for a text that is not JSON.
+NOT_JSON: Any = object()
+#: Integers this long may be a card number written as a JSON number: judged by the value rules.
+_LONG_NUMBER = 13
+#: Keys in a JSON text: a string followed by a colon (a string value is never followed by one).
+_KEY = re2.compile(r'"(?:[^"\\]|\\.)*"\s*:')
 
 
-def _parse_json(text: str) -> Any:
+def _count_keys(value: Any) -> int:
+    count, stack = 0, [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            count += len(node)
+            stack.extend(node.values())
+        elif type(node) is list:
+            stack.extend(node)
+    return count
+
+
+def parse_json(text: str) -> Any:
+    """The value of a JSON text, or :data:`NOT_JSON`.
+
+    orjson first; a text whose keys outnumber the parsed members repeats a key, and is read
+    again keeping every member (:class:`Pairs`), as is what orjson refuses and the standard
+    library reads: lone surrogate escapes, each then U+FFFD (as a browser shows it), since no
+    UTF-8 tool downstream can take one.
+    """
     try:
-        return orjson.loads(text)
+        value = orjson.loads(text)
     except orjson.JSONDecodeError:
         pass
+    else:
+        # Every key is followed by a colon: as many colons as members means no key repeats.
+        members = _count_keys(value)
+        if text.count(":") <= members or len(_KEY.findall(text)) <= members:
+            return value
     try:
-        return json.loads(text)
+        return mend_surrogates(json.loads(text, object_pairs_hook=object_of))
     except (ValueError, RecursionError):
-        return _NOT_JSON
+        return NOT_JSON
 
 
 def _json_value(r: Redacts, value: Any, where: Where, path: str) -> Any:
     if isinstance(value, str):
         return r.text(value, where.sub(f"json {path or '/'}"))
     if isinstance(value, dict):
-        out = {}
+        out = []
         for key, item in value.items():
-            here = f"{path}/{key}"
-            rule = r.names.classify(key, "param") if isinstance(key, str) else None
+            if isinstance(key, str):
+                shown = r.shapes(key, where.sub(f"json key {path or '/'}"))
+                here = f"{path}/{shown}"
+                rule = r.names.classify(key, "param")
+            else:
+                shown, here, rule = key, f"{path}/{key}", None
             if rule is not None:
                 item = strategies.apply(r, rule, item, where.sub(f"json {here}"))
             else:
                 item = _json_value(r, item, where, here)
-            if isinstance(key, str) and len(key) >= 16:
-                key = r.shapes(key, where.sub(f"json key {path or '/'}"))
-            out[key] = item
-        return out
+            out.append((shown, item))
+        return object_of(out)
     if isinstance(value, list):
         return [_json_value(r, item, where, f"{path}/{i}") for i, item in enumerate(value)]
+    if type(value) is int and len(str(abs(value))) >= _LONG_NUMBER:
+        digits = str(value)
+        judged = r.shapes(digits, where.sub(f"json {path or '/'}"))
+        return value if judged == digits else judged
     return value
 
 
-def _dump_like(obj: Any, original: str) -> str:
+def dump_like(obj: Any, original: str) -> str:
     """Serialise ``obj`` in roughly the layout of ``original`` (compact, spaced or indented)."""
     ascii_only = original.isascii() and "\\u" in original
     if "\n" in original.strip():
@@ -64,8 +101,8 @@ def _dump_like(obj: Any, original: str) -> str:
 
 def redact_json_text(r: Redacts, text: str, where: Where) -> str | None:
     """Redact a JSON (or NDJSON) text by its structure; None when it is not JSON."""
-    obj = _parse_json(text)
-    if obj is _NOT_JSON:
+    obj = parse_json(text)
+    if obj is NOT_JSON:
         lines = text.splitlines()
         if len(lines) > 1 and all(not line.strip() or line.lstrip()[:1] in "{[" for line in lines):
             redacted_lines = [redact_json_text(r, line, where) if line.strip() else line for line in lines]
@@ -79,7 +116,7 @@ def redact_json_text(r: Redacts, text: str, where: Where) -> str | None:
         redacted = _json_value(r, obj, where, "")
         if r.redactions == before:
             return text
-        return _dump_like(redacted, text)
+        return dump_like(redacted, text)
     except RecursionError:
         return None  # parsed, but too deep to walk: scanned as text, like JSON too deep to parse
 
