@@ -45,6 +45,8 @@ class Policy:
 
     rule_files: tuple[Path, ...] = ()
     allow: frozenset[str] = frozenset()
+    #: Fingerprints of secrets to keep as they are (a reviewed false positive); they depend on ``key``.
+    keep_fingerprints: frozenset[str] = frozenset()
     jwt_mode: JwtMode = "drop"
     key: bytes | None = field(default=None, repr=False)
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
@@ -53,6 +55,7 @@ class Policy:
     def __post_init__(self) -> None:
         object.__setattr__(self, "rule_files", tuple(Path(f) for f in _many(self.rule_files, (str, os.PathLike))))
         object.__setattr__(self, "allow", frozenset(_many(self.allow, (str,))))
+        object.__setattr__(self, "keep_fingerprints", frozenset(_many(self.keep_fingerprints, (str,))))
         if self.jwt_mode not in get_args(JwtMode):
             raise HarscrubError(f"jwt_mode must be one of {', '.join(get_args(JwtMode))}, not {self.jwt_mode!r}")
         key: object = self.key

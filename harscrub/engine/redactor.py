@@ -52,6 +52,7 @@ class Redactor:
         fingerprint: Fingerprinter | None = None,
         jwt_mode: JwtMode = "drop",
         allow: frozenset[str] = frozenset(),
+        keep: frozenset[str] = frozenset(),
         on_finding: Callable[[Finding], None] | None = None,
         inspect_secret: FindingHook | None = None,
     ) -> None:
@@ -62,6 +63,8 @@ class Redactor:
         self.fingerprint = fingerprint or Fingerprinter()
         self.jwt_mode = jwt_mode
         self.allow = allow
+        #: Fingerprints of secrets left as they are (reviewed and kept by the user).
+        self.keep = keep
         self._on_finding = on_finding
         self._inspect = inspect_secret
         #: Every secret redacted in this run, for the sweep pass.
@@ -95,6 +98,8 @@ class Redactor:
             named = self._named[value] = (seen.fingerprint if seen is not None else self.fingerprint(value), mask(value),
                                           is_random(value))
         fp, preview, random = named
+        if fp in self.keep:
+            return value
         strong = rule.match == "value" or random
         finding = Finding(
             rule=rule.id,
@@ -127,6 +132,8 @@ class Redactor:
         if value and value not in self.allow and not is_placeholder_only(value):
             seen = self.known.get(value)
             fp = seen.fingerprint if seen is not None else self.fingerprint(value)
+            if fp in self.keep:
+                return
             self._record(value, rule.id, fp, scope(value, strong=is_random(value), doubtless=True))
 
     def _record(self, value: str, rule_id: str, fp: str, reach: Scope) -> None:

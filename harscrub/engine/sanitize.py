@@ -151,6 +151,7 @@ def sanitize_stream(
         fingerprint=Fingerprinter(policy.key),
         jwt_mode=policy.jwt_mode,
         allow=policy.allow,
+        keep=policy.keep_fingerprints,
         on_finding=report.add,
     )
     own = tempfile.TemporaryFile(prefix="harscrub-") if spool is None else contextlib.nullcontext(spool)

@@ -73,6 +73,7 @@ class Scanner:
             fingerprint=self.fingerprint,
             jwt_mode=policy.jwt_mode,
             allow=policy.allow,
+            keep=policy.keep_fingerprints,
             on_finding=self._on_finding,
             inspect_secret=self._inspect,
         )
