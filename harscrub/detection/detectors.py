@@ -68,7 +68,7 @@ class ValueDetector:
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self._rules = rules
         self._sets: dict[str, tuple[Any, list[Rule]]] = {}
-        for place in ("text", "url"):
+        for place in ("text", "url", "link"):
             members = [r for r in rules if place in r.places or (place == "url" and "text" in r.places)]
             if not members:
                 continue

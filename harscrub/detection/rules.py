@@ -5,7 +5,9 @@ A rule file holds one or more ``[[rule]]`` tables. Three kinds of rule exist:
 - ``match = "value"``: a secret *shape* (a JWT, an AWS key id, ``Bearer …`` in free text)
   found anywhere inside a string. ``pattern`` is an RE2 expression (linear time by
   construction); a group named ``secret`` marks the part to redact, else the whole match.
-  ``places = ["url"]`` limits a rule to URL path segments and parameter values.
+  ``places = ["url"]`` limits a rule to URL path segments and parameter values;
+  ``"link"`` also runs it on whole URLs (host and path) before they are taken apart, for
+  secrets that are a URL (a webhook whose path is the credential).
 - ``match = "name"``: a field *name* (header, cookie, query/form/JSON key …) whose value is
   a secret whatever it looks like. ``strategy`` says how the value is redacted.
 - ``match = "keep"``: names that look credential-like but only carry metadata
@@ -32,7 +34,7 @@ Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
 MATCH_KINDS = ("value", "name", "keep")
 NAME_PLACES = ("header", "cookie", "param")
-VALUE_PLACES = ("text", "url")
+VALUE_PLACES = ("text", "url", "link")
 #: The strategies of :mod:`harscrub.engine.strategies` by name (a test holds the two together).
 STRATEGIES = ("whole", "keep-scheme", "cookie-header", "set-cookie")
 

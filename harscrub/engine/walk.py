@@ -143,10 +143,13 @@ def _post_data(r: Redactor, post: Any, where: Where) -> Any:
         return r.any(post, where)
     mime = cast(str, post.get("mimeType")) if isinstance(post.get("mimeType"), str) else ""
     label = "multipart" if "multipart/" in mime.lower() else "form"
+    encoding = post.get("encoding")  # not in HAR 1.2, but tools that keep binary bodies write it
     new = {}
     for key, value in post.items():
         here = where.at(key, detail=f"request body ({mime or 'no type'})")
-        if key == "text":
+        if key == "text" and isinstance(encoding, str) and encoding.lower() == "base64":
+            new[key] = _each_string(r, value, here, lambda text, w: redact_base64_body(r, text, mime, w))
+        elif key == "text":
             new[key] = _each_string(r, value, here, lambda text, w: r.body(text, mime, w))
         elif key == "params":
             new[key] = _params(r, value, here, label, "text")

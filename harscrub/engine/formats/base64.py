@@ -126,3 +126,13 @@ BASE64_TEXT = BodyFormat(
     sniff=looks_like_base64_text,
     text_hazard=BASE64_HAZARD,
 )
+
+#: gRPC-web in text mode: the body is base64 of binary frames, whatever the HAR's label says.
+GRPC_WEB_TEXT = BodyFormat(
+    name="grpc-web-text",
+    mime=("grpc-web-text",),
+    # Not base64 after all: None, and the body is judged as the text it is.
+    redact=lambda r, text, mime, where: redact_base64_body(r, text, mime, where) if decode(text) else None,
+    quiet_as=None,
+    example_mime="application/grpc-web-text+proto",
+)

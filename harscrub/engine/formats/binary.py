@@ -25,6 +25,8 @@ _RUNS = re2.compile(rb"[\x20-\x7e]{8,}")
 #: (its printable runs) and the run's notes say so.
 MAX_INFLATE = 64 << 20
 _GZIP = b"\x1f\x8b"
+#: Leading characters of a run also judged without (protobuf tags and lengths are often printable).
+_SKIPS = 2
 _ZLIB = (b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda")
 
 
@@ -81,11 +83,16 @@ def redact_bytes(r: Redacts, raw: bytes, mime: str, where: Where) -> bytes:
     out: bytearray | None = None
     for m in _RUNS.finditer(raw):
         run = m.group(0).decode("ascii")
-        with r.collecting() as found:
-            judged = r.text(run, where.sub("binary"))
-        if judged == run:
+        masked = run
+        # A length or tag byte that happens to be printable glues onto the string it announces
+        # ("5xoxb-…"): the run is judged again without its first one and two characters.
+        for skip in range(min(_SKIPS, len(run) - 8) + 1):
+            with r.collecting() as found:
+                judged = r.text(masked[skip:], where.sub("binary"))
+            if judged != masked[skip:]:
+                masked = masked[:skip] + _mask_run(r, masked[skip:], found)
+        if masked == run:
             continue
-        masked = _mask_run(r, run, found)
         if out is None:
             out = bytearray(raw)
         out[m.start():m.end()] = masked.encode("ascii")

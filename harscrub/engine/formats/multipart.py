@@ -13,35 +13,43 @@ _PART_NAME = re.compile(r"""\bname=(?:"([^"]*)"|([^;\s]+))""", re.IGNORECASE)
 _PART_TYPE = re.compile(r"^content-type:\s*([^\r\n;]+)", re.IGNORECASE | re.MULTILINE)
 
 
-def _multipart_boundary(text: str, mime: str) -> str | None:
+def _boundary(text: str, mime: str) -> str | None:
+    """The boundary the body really uses: the label's when the body holds it, else its first line's."""
     m = _BOUNDARY.search(mime)
-    if m:
+    if m and "--" + (m.group(1) or m.group(2)) in text:
         return m.group(1) or m.group(2)
-    first = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
-    return first[2:] if first.startswith("--") and len(first) > 2 else None
+    for line in text.lstrip("\r\n").split("\n", 8):
+        line = line.rstrip("\r")
+        if line.startswith("--") and len(line) > 2 and not line.endswith("--"):
+            return line[2:]
+    return None
 
 
-def redact_multipart(r: Redacts, text: str, mime: str, where: Where) -> str:
-    """Each part is judged by its field name, then by its own content type."""
-    boundary = _multipart_boundary(text, mime)
+def redact_multipart(r: Redacts, text: str, mime: str, where: Where) -> str | None:
+    """Each part is judged by its field name, then by its own content type; the preamble before
+    the first delimiter and the epilogue after the last are judged as text. None when the body
+    holds no delimiter at all: it is not multipart, whatever its label says."""
+    boundary = _boundary(text, mime)
     if not boundary:
-        return r.shapes(text, where)
+        return None
     delimiter = "--" + boundary
     chunks = text.split(delimiter)
+    chunks[0] = r.text(chunks[0], where.sub("multipart preamble")) if chunks[0].strip() else chunks[0]
     for i in range(1, len(chunks)):
         chunk = chunks[i]
-        if chunk.startswith("--"):
-            continue  # the closing delimiter and epilogue
+        if chunk.startswith("--"):  # the closing delimiter, then the epilogue
+            chunks[i] = "--" + r.text(chunk[2:], where.sub("multipart epilogue")) if chunk[2:].strip() else chunk
+            continue
         sep = "\r\n\r\n" if "\r\n\r\n" in chunk else "\n\n"
         head, found, body = chunk.partition(sep)
         if not found:
-            chunks[i] = r.shapes(chunk, where)
+            chunks[i] = r.text(chunk, where.sub("multipart part"))
             continue
         tail = "\r\n" if body.endswith("\r\n") else ("\n" if body.endswith("\n") else "")
         content = body[: len(body) - len(tail)]
         name_m = _PART_NAME.search(head)
         name = (name_m.group(1) or name_m.group(2)) if name_m else ""
-        here = where.sub(f'multipart "{name}"')
+        here = where.sub(f'multipart "{r.shapes(name, where)}"')
         rule = r.names.classify(name, "param") if name else None
         if rule is not None:
             content = strategies.apply(r, rule, content, here)

@@ -111,6 +111,7 @@ def redact_url(r: Redacts, url: str, where: Where) -> str:
     """Redact a whole URL (absolute or relative), keeping every non-secret byte."""
     if r.quiet(url, "url"):
         return url
+    url = _links(r, url, where)
     m = _URL.match(url)
     if m is None:  # pragma: no cover - the pattern matches every string
         return r.shapes(url, where, "url")
@@ -124,6 +125,20 @@ def redact_url(r: Redacts, url: str, where: Where) -> str:
         out.append("?" + redact_query(r, m["query"], where))
     if m["fragment"] is not None:
         out.append("#" + _fragment(r, m["fragment"], where))
+    return "".join(out)
+
+
+def _links(r: Redacts, url: str, where: Where) -> str:
+    """Rules that match a whole URL (a webhook: host and path together are the credential)."""
+    found = r.values.find(url, "link")
+    if not found:
+        return url
+    out, last = [], 0
+    for d in found:
+        out.append(url[last:d.start])
+        out.append(r.secret(url[d.start:d.end], d.rule, where.sub("url")))
+        last = d.end
+    out.append(url[last:])
     return "".join(out)
 
 
