@@ -132,7 +132,23 @@ def test_cookie_header_values_go_names_stay() -> None:
     assert_gone(out, SECRET)
     assert_gone(out, "ABCDEF0123456789")
     value = json.loads(out)["log"]["entries"][0]["request"]["headers"][0]["value"]
-    assert value.startswith("sid=[REDACTED:") and "; theme=[REDACTED:" in value and "; JSESSIONID=[REDACTED:" in value
+    assert value.startswith("sid=[REDACTED:") and "; JSESSIONID=[REDACTED:" in value
+    assert "; theme=dark-mode-v2;" in value  # a preference with a plain value stays (patterns/names.toml)
+
+
+@pytest.mark.parametrize("name, value, kept", [
+    ("theme", "dark", True), ("lang", "en-US", True), ("cookieconsent_status", "dismiss", True),
+    ("OptanonAlertBoxClosed", "2026-11-01T10:00:00.000Z", True),
+    ("theme", "Zq8vR2mT9xW4kL7pN3bH6cY1", False),  # random under a preference name: an identifier after all
+    ("locale", "s%3AYk0NYMemZv6_1cIzQ", False), ("_ga", "GA1.1.1849263071.1700000000", False),
+])
+def test_preference_cookies_keep_plain_values(name: str, value: str, kept: bool) -> None:
+    e = entry(request__headers=[{"name": "cookie", "value": f"{name}={value}"}],
+              request__cookies=[{"name": name, "value": value}])
+    out, _ = run(har(e))
+    request = json.loads(out)["log"]["entries"][0]["request"]
+    assert (request["headers"][0]["value"] == f"{name}={value}") is kept
+    assert (request["cookies"][0]["value"] == value) is kept
 
 
 def test_set_cookie_keeps_attributes_and_handles_firefox_newlines() -> None:

@@ -36,7 +36,7 @@ MATCH_KINDS = ("value", "name", "keep")
 NAME_PLACES = ("header", "cookie", "param")
 VALUE_PLACES = ("text", "url", "link")
 #: The strategies of :mod:`harscrub.engine.strategies` by name (a test holds the two together).
-STRATEGIES = ("whole", "keep-scheme", "cookie-header", "set-cookie")
+STRATEGIES = ("whole", "keep-scheme", "cookie-header", "set-cookie", "keep-plain")
 
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20

@@ -12,8 +12,10 @@ import binascii
 import re
 from typing import Any, Callable
 
+import re2
+
 from harscrub.detection.rules import Rule
-from harscrub.detection.specificity import is_data
+from harscrub.detection.specificity import is_data, is_random
 from harscrub.engine.place import Redacts, Where
 from harscrub.stream.decode import object_of
 
@@ -87,7 +89,7 @@ def _cookie_pair(r: Redacts, pair: str, where: Where) -> str:
     rule = r.names.classify(cookie_name or UNNAMED_COOKIE, "cookie")
     if rule is None or not value:
         return shown + sep + value
-    redacted = r.secret(value, rule, where.sub(f'cookie "{shown.strip()}"'))
+    redacted = apply(r, rule, value, where.sub(f'cookie "{shown.strip()}"'))
     return f"{shown}{sep}{redacted}"
 
 
@@ -113,11 +115,29 @@ def set_cookie(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
     return "\n".join(lines)
 
 
+#: A preference value: a word, a language tag, a flag, a small number, a date.
+_PLAIN = re2.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,23}$")
+
+
+def keep_plain(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
+    """A preference (theme, language, consent): kept when its value is plain data, else whole.
+
+    ``theme=dark`` or ``lang=en-US`` tells support how the page looked; a random value under
+    the same name may be an identifier after all, and goes (fail closed).
+    """
+    if isinstance(value, str) and (value == "" or is_data(value) or
+                                   (_PLAIN.match(value) is not None and not is_random(value) and
+                                    sum(c.isdigit() for c in value) <= 8)):
+        return value
+    return whole(r, rule, value, where)
+
+
 STRATEGIES: dict[str, Callable[[Redacts, Rule, Any, Where], Any]] = {
     "whole": whole,
     "keep-scheme": keep_scheme,
     "cookie-header": cookie_header,
     "set-cookie": set_cookie,
+    "keep-plain": keep_plain,
 }
 
 

@@ -25,6 +25,11 @@ _EMBEDDED = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>`\\]+")
 PLACEHOLDER_SPLIT = re.compile(r"(\[REDACTED:[a-z0-9.-]+:[0-9a-f]+\])")
 #: Characters a placeholder needs, left unencoded when a redacted component is re-encoded.
 _SAFE = "[]:"
+#: File names of static assets: read as text, never as URL tokens (their hashes look random).
+_STATIC_FILE = re.compile(
+    r"\.(?:js|mjs|cjs|css|map|png|jpe?g|gif|webp|avif|svg|ico|bmp|woff2?|ttf|otf|eot|mp4|webm|mp3|ogg|wasm|json|html?)$",
+    re.IGNORECASE,
+)
 #: What percent-decoding turns into other text: escapes, '+' (a space once decoded) and user
 #: info (``user:password@``).
 URL_HAZARD = r"[+@]|%[0-9A-Fa-f]{2}"
@@ -92,7 +97,17 @@ def query_names(query: str) -> list[str]:
 def _path(r: Redacts, path: str, where: Where) -> str:
     segments = path.split("/")
     here = where.sub("path")
-    return "/".join(_component(r, s, here, plus=False) if len(s) >= 8 else s for s in segments)
+    return "/".join(_segment(r, s, here) if len(s) >= 8 else s for s in segments)
+
+
+def _segment(r: Redacts, raw: str, where: Where) -> str:
+    """A path segment; a static file's name (``main.3f9a….chunk.js``) is read as text, not as a
+    URL token: content hashes in asset names look random and are not secrets."""
+    if _STATIC_FILE.search(raw) is None:
+        return _component(r, raw, where, plus=False)
+    decoded = unquote(raw)
+    redacted = r.text(decoded, where)
+    return raw if redacted == decoded else requote(redacted, raw, plus=False)
 
 
 def _authority(r: Redacts, authority: str, where: Where) -> str:
@@ -103,8 +118,15 @@ def _authority(r: Redacts, authority: str, where: Where) -> str:
     user = _component(r, user, where.sub("username"), plus=False)
     if colon and password:
         rule = r.rules.by_id("url-credentials")
-        password = quote(r.secret(unquote(password), rule, where.sub("password")), safe=_SAFE)
-    return "//" + user + colon + password + at + hostport
+        password = r.secret(unquote(password), rule, where.sub("password"))
+    # A placeholder's brackets and colons would end the user info: percent-encoded there, so
+    # the URL still parses with the same host.
+    return "//" + _userinfo_safe(user) + colon + _userinfo_safe(password) + at + hostport
+
+
+def _userinfo_safe(part: str) -> str:
+    pieces = PLACEHOLDER_SPLIT.split(part)
+    return "".join(quote(p, safe="") if i % 2 else p for i, p in enumerate(pieces))
 
 
 def redact_url(r: Redacts, url: str, where: Where) -> str:
