@@ -12,8 +12,13 @@ factories that build HARs, and the helpers that run the CLI, are in ``tests/fact
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
+
+# The CLI and serve make a fingerprint key in the user's config directory on first use: the
+# suite's runs (and the commands it starts) get a config directory of their own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="harscrub-tests-config-")
 
 #: The main property runs ``max_examples`` of the profile; smaller properties a fraction of it.
 settings.register_profile(
