@@ -41,3 +41,23 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 def examples(fraction: float) -> int:
     """A share of the current profile's example count (at least 10)."""
     return max(10, int(settings.default.max_examples * fraction))
+
+
+#: What the browser tests need, and how to get it (tests/e2e/conftest.py skips without it).
+BROWSER_HINT = (
+    "apt-get install chromium (Debian/Ubuntu: the tests drive /usr/bin/chromium through Playwright, "
+    "which is in the test extra), then: python -m pytest tests/e2e"
+)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    """Say it loudly when the browser tests were skipped: a green run without them proves less."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "tests/e2e/" in r.nodeid.replace("\\", "/") or r.nodeid.startswith("e2e/")]
+    if not skipped:
+        return
+    reasons = sorted({str(r.longrepr[2]) if isinstance(r.longrepr, tuple) else "skipped" for r in skipped})
+    terminalreporter.write_sep("=", f"{len(skipped)} browser tests skipped", yellow=True, bold=True)
+    for reason in reasons:
+        terminalreporter.write_line(f"  why: {reason.removeprefix('Skipped: ')}")
+    terminalreporter.write_line(f"  to run them: {BROWSER_HINT}")
