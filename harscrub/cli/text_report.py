@@ -90,7 +90,12 @@ class Blocks:
             "" if hit.line is None else f"line {hit.line}:{hit.column}",
         ) if x)
         url = hit.url if len(hit.url) <= URL_WIDTH else hit.url[: URL_WIDTH - 1] + "…"
-        lines = [self._paint(f.severity.upper(), f.severity) + f"  {f.rule}" + (f"  ({where})" if where else "")]
+        head = f"{f.severity.upper()}  {f.rule}"
+        lines = [self._paint(f.severity.upper(), f.severity) + f"  {f.rule}"]
+        if where and len(head) + len(where) + 4 <= self.width:
+            lines[0] += f"  ({where})"
+        elif where:
+            lines.append(self._field("at", where))
         if hit.method or url:
             lines.append(self._field("request", f"{hit.method} {url}".strip()))
         lines.append(self._field("place", f"{f.detail} {f.pointer}".strip() if f.detail else f.pointer))
@@ -112,7 +117,8 @@ def render_text(results: Iterable[CheckResult], out: TextIO, *, terminal: bool, 
             source = result.source.translate(_ESCAPES)
             out.writelines(plain_line(source, hit) + "\n" for hit in result.hits)
             continue
-        out.write(headline(result) + "\n")
+        out.write(textwrap.fill(headline(result), width=blocks.width, subsequent_indent="  ",
+                                break_on_hyphens=False) + "\n")
         for hit in result.hits:
             out.write("\n" + blocks.block(hit) + "\n")
         out.write("\n" if result.hits else "")
