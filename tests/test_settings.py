@@ -229,3 +229,11 @@ def test_the_user_key_cannot_be_made(home: Path, monkeypatch: pytest.MonkeyPatch
     code, _, err = run_cli("check", str(SAMPLES[0]))
     assert code == 2 and "keygen" in err and len(err.splitlines()) == 1
     assert not os.path.exists(blocker / "harscrub")
+
+
+def test_serve_refuses_bad_shared_settings_before_listening(home: Path) -> None:
+    code, out, err = run_cli("serve", "--port", "0", "--disable-rule", "no-such-rule")
+    assert code == 2 and "no rule 'no-such-rule'" in err and "harscrub helper on" not in out
+    (home / "project" / "harscrub.toml").write_text('jwt = "keep-everything"\n')
+    code, out, err = run_cli("serve", "--port", "0")
+    assert code == 2 and "harscrub.toml: jwt: must be 'drop' or 'strip-signature'" in err
