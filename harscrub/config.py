@@ -127,13 +127,16 @@ def write_key(path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def user_key() -> bytes:
-    """The user's fingerprint key, made on first use (see the module's docstring)."""
+def user_key(on_create: Callable[[Path], None] | None = None) -> bytes:
+    """The user's fingerprint key, made on first use (see the module's docstring);
+    ``on_create`` is told when this call made it."""
     path = user_key_path()
     if not path.exists():
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             write_key(path)
+            if on_create is not None:
+                on_create(path)
         except FileExistsError:
             pass  # another harscrub made it first: use theirs
         except OSError as exc:
@@ -243,11 +246,12 @@ class Settings:
         """What the fingerprint key is: the key file, or the user's key."""
         return self["key-file"] or f"{user_key_path()} (the user's key)"
 
-    def policy(self, *, user_key_default: bool = True) -> Policy:
+    def policy(self, *, user_key_default: bool = True, on_new_key: Callable[[Path], None] | None = None) -> Policy:
         """The :class:`Policy` of these settings; without a key file, the user's key (or, with
         ``user_key_default=False``, a fresh random one, the library's default)."""
         key_file = self["key-file"]
-        key = Fingerprinter.read_key(Path(key_file)) if key_file else (user_key() if user_key_default else None)
+        key = Fingerprinter.read_key(Path(key_file)) if key_file else (
+            user_key(on_new_key) if user_key_default else None)
         jwt: JwtMode = self["jwt"]
         return Policy(
             rule_files=tuple(Path(p) for p in self["rules"]),

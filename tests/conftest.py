@@ -16,9 +16,13 @@ import tempfile
 
 from hypothesis import HealthCheck, settings
 
+from harscrub.config import user_key
+
 # The CLI and serve make a fingerprint key in the user's config directory on first use: the
 # suite's runs (and the commands it starts) get a config directory of their own.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="harscrub-tests-config-")
+# Made now, so no test's stderr carries the one-time "made your fingerprint key" note.
+user_key()
 
 #: The main property runs ``max_examples`` of the profile; smaller properties a fraction of it.
 settings.register_profile(

@@ -65,7 +65,7 @@ def test_the_sdist_carries_its_tests_and_they_pass(tmp_path: Path) -> None:
     root = tmp_path / "unpacked" / archive.name.removesuffix(".tar.gz")
     # The unpacked tree's harscrub comes first, for pytest and for the commands the tests run.
     env = {**os.environ, "PYTHONPATH": str(root)}
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SDIST_TESTS],
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *SDIST_TESTS],
                          cwd=root, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert re.search(r"\d+ passed", run.stdout)

@@ -155,7 +155,9 @@ def test_severity_override_shows_in_check(home: Path) -> None:
 def test_the_user_key_is_made_once_private_and_reused(home: Path) -> None:
     path = user_key_path()
     assert not path.exists()
-    key = user_key()
+    made: list[Path] = []
+    key = user_key(made.append)
+    assert made == [path] and user_key(made.append) == key and made == [path]
     assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert user_key() == key and len(key) == 64
@@ -165,6 +167,7 @@ def test_the_user_key_is_made_once_private_and_reused(home: Path) -> None:
 def test_sarif_fingerprints_are_stable_across_runs_without_flags(home: Path) -> None:
     path = write(home / "leaky.har", JWT_FREE)
     runs = [installed("check", str(path), "-f", "sarif", cwd=home) for _ in range(2)]
+    assert "made your fingerprint key" in runs[0].stderr and "made your" not in runs[1].stderr
     prints = [[r["partialFingerprints"] for r in json.loads(run.stdout)["runs"][0]["results"]] for run in runs]
     assert runs[0].returncode == 1 and prints[0] and prints[0] == prints[1]
     assert user_key_path().exists()

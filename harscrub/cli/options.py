@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from harscrub.cli.console import err
 from harscrub.config import Settings, load_settings
 from harscrub.detection.rules import SEVERITIES
 from harscrub.stream.reader import DEFAULT_MAX_ENTRY_BYTES
@@ -67,3 +68,10 @@ def settings(config: Path | None, isolated: bool, **given: Any) -> Settings:
     if "severity" in given:
         given["severity"] = severities(given["severity"])
     return load_settings(config, isolated=isolated, overrides={k.replace("_", "-"): v for k, v in given.items()})
+
+
+def new_key_note(path: Path) -> None:
+    """Said once, when a run makes the user's key: fingerprints are now this user's."""
+    err.print(f"harscrub: made your fingerprint key {path} (fingerprints stay the same from run to run on this "
+              "account; in CI, or to match a team's, give a shared one with --key-file: harscrub keygen -h)",
+              markup=False, soft_wrap=True)

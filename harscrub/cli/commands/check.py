@@ -159,7 +159,7 @@ def check(
         fail_on = str(settings["fail-on"])
         # One key for the whole run (the key file's, else the user's), so a secret has one
         # fingerprint in every file, in both files of --against, and from run to run.
-        policy: Policy = settings.policy()
+        policy: Policy = settings.policy(on_new_key=None if quiet else opt.new_key_note)
         _ = policy.rules  # load and validate rule files before reading any input
         ignore_path = settings["ignore-file"] or (None if isolated else find_ignore_file())
         accepted = read_ignore_file(Path(ignore_path)) if ignore_path else frozenset()

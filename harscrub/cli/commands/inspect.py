@@ -88,7 +88,7 @@ def inspect(
             raise typer.BadParameter("must be text or json", param_hint="--format")
         settings = opt.settings(config, isolated, rules=rules, disable_rules=disable_rule, severity=severity,
                                 allow=allow, key_file=key_file, max_size=max_size, max_entry_size=max_entry_size)
-        policy = settings.policy()
+        policy = settings.policy(on_new_key=opt.new_key_note)
         _ = policy.rules  # load and validate rule files before reading any input
         inventory = inspect_file(input, policy)
         to_stdout = output is None or output == "-"

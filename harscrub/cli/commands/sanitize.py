@@ -134,7 +134,8 @@ def sanitize(
         None, "--output-dir", metavar="DIR",
         help="Write each result here as NAME.scrubbed.har (a folder's layout is kept); made if missing."),
     report: Optional[Path] = typer.Option(None, "--report", metavar="FILE",
-                                          help="Write a JSON report of what was removed (no secrets)."),
+                                          help="Write a JSON report of what was removed (no secrets); with several files, "
+                                               "{\"files\": [one report per file]}."),
     in_place: bool = typer.Option(False, "--in-place", help="Replace each IN with its sanitized copy (atomically; gzip stays gzip)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No summary and no progress bar."),
     rules: opt.Rules = None,
@@ -167,7 +168,7 @@ def sanitize(
                 raise typer.BadParameter(f"{src} and {seen[str(Path(dst).resolve())]} would both be written to {dst}",
                                          param_hint="IN")
             seen[str(Path(dst).resolve())] = src
-        policy = settings.policy()
+        policy = settings.policy(on_new_key=None if quiet else opt.new_key_note)
         _ = policy.rules  # load and validate rule files before reading any input
         if output_dir is not None:
             output_dir.mkdir(parents=True, exist_ok=True)

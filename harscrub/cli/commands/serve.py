@@ -64,7 +64,7 @@ def serve(
     with guarded():
         shared = opt.settings(settings_file, isolated, rules=rules, disable_rules=disable_rule, severity=severity,
                               allow=allow, jwt=jwt, key_file=key_file, max_entry_size=max_entry_size)
-        policy = shared.policy()
+        policy = shared.policy(on_new_key=opt.new_key_note)
         _ = policy.rules  # load and validate rule files before listening
         settings = load_config(config, port=port, allow_origins=allow_origin, max_upload=max_upload, policy=policy)
         try:
