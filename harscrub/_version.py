@@ -1,3 +1,6 @@
-"""The version of harscrub: a leaf module, so anything may import it without a cycle."""
+"""The version of harscrub: a leaf module, so anything may import it without a cycle.
 
-__version__ = "0.1.0"
+The one place the version is written: pyproject.toml reads it (hatch's dynamic version).
+"""
+
+__version__ = "0.2.0"

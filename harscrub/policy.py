@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,7 +35,9 @@ class Policy:
     ``rule_files`` add rules to the bundled ones; ``allow`` lists exact values that are never
     redacted (a known test token, a public key); ``key`` makes fingerprints stable across runs
     and files (default: a fresh random key per run); the two caps bound what a hostile input
-    can make harscrub read.
+    can make harscrub read. ``disabled_rules`` (rule ids) are left out of the rule set and
+    ``severities`` (rule id to severity, a dict) replace the severities of theirs; an unknown
+    id is an error when the rules are loaded.
 
     Arguments are checked and normalised on construction, so a library caller gets an error
     instead of a silently weaker run: ``allow="tok"`` means the one value ``"tok"`` (a bare
@@ -51,8 +53,14 @@ class Policy:
     key: bytes | None = field(default=None, repr=False)
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES
+    disabled_rules: frozenset[str] = frozenset()
+    severities: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "disabled_rules", frozenset(_many(self.disabled_rules, (str,))))
+        if not isinstance(self.severities, Mapping):
+            raise HarscrubError("severities must be a mapping of rule id to severity")
+        object.__setattr__(self, "severities", dict(self.severities))
         object.__setattr__(self, "rule_files", tuple(Path(f) for f in _many(self.rule_files, (str, os.PathLike))))
         object.__setattr__(self, "allow", frozenset(_many(self.allow, (str,))))
         object.__setattr__(self, "keep_fingerprints", frozenset(_many(self.keep_fingerprints, (str,))))
@@ -69,4 +77,7 @@ class Policy:
 
     @cached_property
     def rules(self) -> RuleSet:
-        return load_rules(list(self.rule_files))
+        rules = load_rules(list(self.rule_files))
+        if self.disabled_rules or self.severities:
+            rules = rules.adjusted(self.disabled_rules, self.severities)
+        return rules

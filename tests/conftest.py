@@ -12,8 +12,17 @@ factories that build HARs, and the helpers that run the CLI, are in ``tests/fact
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
+
+from harscrub.config import user_key
+
+# The CLI and serve make a fingerprint key in the user's config directory on first use: the
+# suite's runs (and the commands it starts) get a config directory of their own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="harscrub-tests-config-")
+# Made now, so no test's stderr carries the one-time "made your fingerprint key" note.
+user_key()
 
 #: The main property runs ``max_examples`` of the profile; smaller properties a fraction of it.
 settings.register_profile(
@@ -36,3 +45,23 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 def examples(fraction: float) -> int:
     """A share of the current profile's example count (at least 10)."""
     return max(10, int(settings.default.max_examples * fraction))
+
+
+#: What the browser tests need, and how to get it (tests/e2e/conftest.py skips without it).
+BROWSER_HINT = (
+    "apt-get install chromium (Debian/Ubuntu: the tests drive /usr/bin/chromium through Playwright, "
+    "which is in the test extra), then: python -m pytest tests/e2e"
+)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    """Say it loudly when the browser tests were skipped: a green run without them proves less."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "tests/e2e/" in r.nodeid.replace("\\", "/") or r.nodeid.startswith("e2e/")]
+    if not skipped:
+        return
+    reasons = sorted({str(r.longrepr[2]) if isinstance(r.longrepr, tuple) else "skipped" for r in skipped})
+    terminalreporter.write_sep("=", f"{len(skipped)} browser tests skipped", yellow=True, bold=True)
+    for reason in reasons:
+        terminalreporter.write_line(f"  why: {reason.removeprefix('Skipped: ')}")
+    terminalreporter.write_line(f"  to run them: {BROWSER_HINT}")

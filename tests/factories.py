@@ -7,6 +7,10 @@ like is made once.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,16 @@ def run_cli(*args: str, env: dict[str, str] | None = None, stdin: bytes | None =
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"harscrub raised {result.exception!r} instead of a clean error") from result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+def installed(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+              stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """``harscrub ARGS`` run as the installed console script (the one beside this Python)."""
+    script = Path(sys.executable).parent / ("harscrub.exe" if os.name == "nt" else "harscrub")
+    command = [str(script)] if script.exists() else [shutil.which("harscrub") or "harscrub"]
+    return subprocess.run([*command, *args], cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True,
+                          input=None if stdin is None else stdin.decode("utf-8", "surrogateescape"), text=True,
+                          timeout=300)
 
 
 def key_file(tmp_path: Path) -> str:

@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"harscrub._version", "harscrub.errors"},
     {"harscrub.stream", "harscrub.detection"},
     {"harscrub.findings"},
-    {"harscrub.report", "harscrub.policy"},
+    {"harscrub.report", "harscrub.policy", "harscrub.config", "harscrub.ignore"},
     {"harscrub.engine"},
     {"harscrub.api", "harscrub.haralyzer_view", "harscrub.dask", "harscrub.serve", "harscrub.cli",
      "harscrub", "harscrub.__main__"},

@@ -358,11 +358,13 @@ def test_missing_input(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("spelling", ["folder", ".", "folder/"])
 def test_a_folder_as_input(spelling: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sanitize takes folders (the HARs under them); one without any is refused, named."""
     (tmp_path / "folder").mkdir()
     monkeypatch.chdir(tmp_path)
     before = snapshot(tmp_path)
     code, out, err = run_cli("sanitize", spelling)
-    assert_refused(tmp_path, before, code, out, err, r"is a directory", where=re.escape(spelling.rstrip("/") or "."))
+    assert_refused(tmp_path, before, code, out, err, r"no \.har, \.har\.json or \.har\.gz files",
+                   where=re.escape(spelling.rstrip("/") or "."))
 
 
 def test_a_path_through_a_file(tmp_path: Path) -> None:
@@ -707,7 +709,7 @@ def test_a_real_process_prints_one_line_and_no_traceback(data: bytes, what: str,
 
 
 def test_a_real_process_refuses_a_folder_and_a_missing_file(tmp_path: Path) -> None:
-    for arg, what in ((".", r"is a directory"), ("nope.har", r"no such file")):
+    for arg, what in ((".", r"no \.har, \.har\.json or \.har\.gz files"), ("nope.har", r"no such file")):
         proc = run_proc("sanitize", arg, cwd=tmp_path)
         assert_one_line_error(proc.returncode, proc.stderr.decode(), what, where=re.escape(arg))
     assert snapshot_names(tmp_path) == []

@@ -1,28 +1,36 @@
-"""The text report of ``check``: rich tables on a terminal, the same tables in a file or pipe."""
+"""The text report of ``check``: blocks for a person at a terminal, one line per finding elsewhere.
+
+At a terminal (or with ``FORCE_COLOR``), each file starts with its summary and each finding is
+a short block wrapped to the terminal's width at whole words, severity coloured unless
+``NO_COLOR``. Piped or written to a file, it is plain lines: one finding per line, fields
+separated by a tab, always in :data:`COLUMNS` order, so ``grep``, ``cut`` and ``awk`` work.
+Either way rows are written as the findings are read back, never gathered into a table: a
+hundred thousand findings print in seconds.
+"""
 
 from __future__ import annotations
 
 import io
 import os
-from typing import BinaryIO, Iterable, Iterator, Sequence
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+import shutil
+import sys
+import textwrap
+from typing import BinaryIO, Iterable, Sequence, TextIO
 
 from harscrub.findings.results import CheckResult, Hit
 from harscrub.report.base import Context, ReportFormat
 
-SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
-#: Longest request URL shown in a table cell; JSON and SARIF carry it whole.
-URL_WIDTH = 72
-#: Table width when the report is not going to a terminal (a file, a pipe).
-PLAIN_WIDTH = 200
-#: Rows per table printed: a longer result is printed as several tables, one after the other.
-TABLE_ROWS = 1000
+#: The fields of a plain line, in order (the README lists them too).
+COLUMNS = ("file", "entry", "line:column", "severity", "rule", "fingerprint", "preview", "pointer", "place",
+           "request", "note")
+SGR = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "info": "2"}
+#: Longest request URL shown in a block; JSON, SARIF and plain lines carry it whole.
+URL_WIDTH = 160
+LABEL = 10  # width of a block's field names
+_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _note(hit: Hit) -> str:
+def note(hit: Hit) -> str:
     parts = []
     jwt = hit.finding.jwt
     if jwt:
@@ -35,77 +43,105 @@ def _note(hit: Hit) -> str:
     return " · ".join(parts)
 
 
-def _short(url: str) -> str:
-    return url if len(url) <= URL_WIDTH else url[: URL_WIDTH - 1] + "…"
+def plain_line(source: str, hit: Hit) -> str:
+    """One finding as one tab-separated line (tabs and newlines inside a field escaped)."""
+    f = hit.finding
+    fields = (
+        source,
+        "" if f.entry is None else str(f.entry),
+        "" if hit.line is None else f"{hit.line}:{hit.column}",
+        f.severity, f.rule, f.fingerprint, f.preview, f.pointer, f.detail,
+        f"{hit.method} {hit.url}".strip(),
+        note(hit),
+    )
+    return "\t".join(field.translate(_ESCAPES) for field in fields)
 
 
-def findings_table(result: CheckResult, hits: Iterable[Hit] | None = None, *, title: bool = True) -> Table:
-    """One row per finding: where it is, what found it, how bad, which secret (masked).
+def headline(result: CheckResult) -> str:
+    if not result.hits:
+        return f"{result.source}: no findings in {result.entries} entries"
+    counts = ", ".join(f"{n} {s}" for s, n in result.by_severity.items())
+    return f"{result.source}: {len(result.hits)} findings ({counts}) in {result.entries} entries"
 
-    ``hits`` (default: all of the result's) makes a table of those alone, for printing a long
-    result a chunk at a time."""
-    heading = f"{result.source}: {len(result.hits)} findings in {result.entries} entries" if title else None
-    table = Table(title=heading, title_justify="left", show_lines=False)
-    for name, justify in (("entry", "right"), ("line", "right"), ("request", "left"), ("place", "left"),
-                          ("rule", "left"), ("severity", "left"), ("secret", "left"), ("note", "left")):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for hit in result.hits if hits is None else hits:
+
+class Blocks:
+    """Findings as blocks of labelled fields, ``width`` columns wide."""
+
+    def __init__(self, width: int, color: bool) -> None:
+        self.width = max(width, 40)
+        self.color = color
+        self._wrap = textwrap.TextWrapper(width=self.width, subsequent_indent=" " * (LABEL + 2),
+                                          break_on_hyphens=False, break_long_words=True)
+
+    def _paint(self, text: str, severity: str) -> str:
+        return f"\x1b[{SGR[severity]}m{text}\x1b[0m" if self.color else text
+
+    def _field(self, label: str, value: str) -> str:
+        line = f"  {label:<{LABEL}}{value}"
+        if len(line) <= self.width:
+            return line
+        self._wrap.initial_indent = f"  {label:<{LABEL}}"
+        return self._wrap.fill(value)
+
+    def block(self, hit: Hit) -> str:
         f = hit.finding
-        place = Text(f.pointer)
-        if f.detail:
-            place.append(f"\n{f.detail}", style="dim")
-        request = f"{hit.method} {_short(hit.url)}".strip()
-        table.add_row(
-            "" if f.entry is None else str(f.entry),
-            "" if hit.line is None else f"{hit.line}:{hit.column}",
-            request,
-            place,
-            f.rule,
-            Text(f.severity, style=SEVERITY_STYLE[f.severity]),
-            f"{f.preview}\n{f.fingerprint}",
-            _note(hit),
-        )
-    return table
+        where = ", ".join(x for x in (
+            "" if f.entry is None else f"entry {f.entry}",
+            "" if hit.line is None else f"line {hit.line}:{hit.column}",
+        ) if x)
+        url = hit.url if len(hit.url) <= URL_WIDTH else hit.url[: URL_WIDTH - 1] + "…"
+        head = f"{f.severity.upper()}  {f.rule}"
+        lines = [self._paint(f.severity.upper(), f.severity) + f"  {f.rule}"]
+        if where and len(head) + len(where) + 4 <= self.width:
+            lines[0] += f"  ({where})"
+        elif where:
+            lines.append(self._field("at", where))
+        if hit.method or url:
+            lines.append(self._field("request", f"{hit.method} {url}".strip()))
+        lines.append(self._field("place", f"{f.detail} {f.pointer}".strip() if f.detail else f.pointer))
+        lines.append(self._field("secret", f"{f.preview}, fingerprint {f.fingerprint}"))
+        extra = note(hit)
+        if extra:
+            lines.append(self._field("note", extra))
+        return "\n".join(lines)
 
 
-def findings_tables(result: CheckResult) -> Iterator[Table]:
-    """:func:`findings_table`, :data:`TABLE_ROWS` rows at a time: a table's rows are all held
-    until it is printed, and a result can have a hundred thousand. One table when it fits."""
-    chunk: list[Hit] = []
-    first = True
-    for hit in result.hits:
-        chunk.append(hit)
-        if len(chunk) >= TABLE_ROWS:
-            yield findings_table(result, chunk, title=first)
-            chunk, first = [], False
-    if chunk or first:
-        yield findings_table(result, chunk, title=first)
-
-
-def render_text(results: list[CheckResult], console: Console) -> None:
+def render_text(results: Iterable[CheckResult], out: TextIO, *, terminal: bool, width: int = 80,
+                color: bool = False) -> None:
+    """Write the report of ``results``; errors are the caller's to say (on stderr)."""
+    blocks = Blocks(width, color) if terminal else None
     for result in results:
         if result.error is not None:
             continue
-        if result.hits:
-            for table in findings_tables(result):
-                console.print(table)
-        else:
-            console.print(f"{result.source}: no findings in {result.entries} entries", markup=False)
+        if blocks is None:
+            source = result.source.translate(_ESCAPES)
+            out.writelines(plain_line(source, hit) + "\n" for hit in result.hits)
+            continue
+        out.write(textwrap.fill(headline(result), width=blocks.width, subsequent_indent="  ",
+                                break_on_hyphens=False) + "\n")
+        for hit in result.hits:
+            out.write("\n" + blocks.block(hit) + "\n")
+        out.write("\n" if result.hits else "")
+    out.flush()
 
 
-def stdout_console() -> Console:
-    """Rich on stdout (NO_COLOR respected); wide when piped, so rows are not folded to 80 columns."""
-    console = Console(highlight=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(highlight=False, width=PLAIN_WIDTH)
-    return console
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
+def render_to_stdout(results: Sequence[CheckResult]) -> None:
+    """Blocks at a terminal (``FORCE_COLOR`` counts as one; ``NO_COLOR`` drops colour), else plain lines."""
+    terminal = stdout_is_terminal()
+    color = terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    width = shutil.get_terminal_size((100, 24)).columns
+    render_text(results, sys.stdout, terminal=terminal, width=width, color=color)
 
 
 def write(results: Sequence[CheckResult], handle: BinaryIO, context: Context) -> None:
-    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    """The report in a file: plain lines."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
     try:
-        render_text(list(results), Console(file=text, highlight=False, no_color=True, width=PLAIN_WIDTH))
-        text.flush()
+        render_text(results, text, terminal=False)
     finally:
         text.detach()  # the handle stays open: it is the caller's
 

@@ -19,8 +19,10 @@ test suite checks all of them, so a rule file is its own specification.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +39,8 @@ NAME_PLACES = ("header", "cookie", "param")
 VALUE_PLACES = ("text", "url", "link")
 #: The strategies of :mod:`harscrub.engine.strategies` by name (a test holds the two together).
 STRATEGIES = ("whole", "keep-scheme", "cookie-header", "set-cookie", "keep-plain")
+#: Rules the engine looks up by id (a password in a URL's userinfo): they cannot be disabled.
+STRUCTURAL_RULES = ("url-credentials",)
 
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20
@@ -176,6 +180,26 @@ class RuleSet:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def adjusted(self, disabled: Iterable[str] = (), severities: Mapping[str, str] | None = None) -> RuleSet:
+        """This rule set without the ``disabled`` rules and with ``severities`` (rule id to
+        severity) replacing theirs. An unknown id is an error: a typo must not leave a rule on."""
+        known = {r.id for r in self.rules}
+        disabled = set(disabled)
+        severities = dict(severities or {})
+        for rule_id in sorted(disabled | set(severities)):
+            if rule_id not in known:
+                raise RuleError(f"no rule {rule_id!r} to disable or re-rank (harscrub config --list-rules lists them)")
+        structural = sorted(disabled & set(STRUCTURAL_RULES))
+        if structural:
+            raise RuleError(f"rule {structural[0]!r} cannot be disabled: the engine relies on it (allow a value instead)")
+        for rule_id, severity in severities.items():
+            if severity not in SEVERITIES:
+                raise RuleError(f"severity of {rule_id!r} must be one of {', '.join(SEVERITIES)}, not {severity!r}")
+        return RuleSet(tuple(
+            dataclasses.replace(r, severity=severities[r.id]) if r.id in severities else r  # type: ignore[arg-type]
+            for r in self.rules if r.id not in disabled
+        ))
 
     @property
     def digest(self) -> str:

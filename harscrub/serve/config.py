@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import tomllib
@@ -57,11 +58,14 @@ class ServeConfig:
     allow_origins: frozenset[str] = frozenset()
     max_upload: int = DEFAULT_MAX_UPLOAD
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
+    #: Rules, allowlist, key and JWT mode (the shared settings, :mod:`harscrub.config`).
+    base_policy: Policy = field(default_factory=Policy, repr=False)
 
     @cached_property
     def policy(self) -> Policy:
-        """Default rules; the decompressed size is capped like the upload (a .har.gz cannot inflate past it)."""
-        return Policy(max_input_bytes=self.max_upload)
+        """The base policy; the decompressed size is capped like the upload too (a .har.gz cannot inflate past it)."""
+        cap = min(self.max_upload, self.base_policy.max_input_bytes)
+        return dataclasses.replace(self.base_policy, max_input_bytes=cap)
 
 
 def load_config(
@@ -71,6 +75,7 @@ def load_config(
     allow_origins: Sequence[str] = (),
     max_upload: int | None = None,
     token: str | None = None,
+    policy: Policy | None = None,
 ) -> ServeConfig:
     """Merge the config file (``path``, else the default one if present) with command-line values.
 
@@ -101,5 +106,7 @@ def load_config(
     if not isinstance(cap, int) or cap <= 0:
         raise HarscrubError(f"max_upload must be a positive number of bytes, not {cap!r}")
     origins = frozenset(normalize_origin(o) for o in [*file_origins, *allow_origins])
-    extra = {"token": token} if token is not None else {}
+    extra: dict[str, Any] = {"token": token} if token is not None else {}
+    if policy is not None:
+        extra["base_policy"] = policy
     return ServeConfig(port=chosen_port, allow_origins=origins, max_upload=cap, **extra)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-COMMANDS = ("sanitize", "serve", "userscript", "check", "inspect")
+COMMANDS = ("sanitize", "check", "inspect", "serve", "userscript", "config", "keygen")
 
 
 def register() -> None:

@@ -1,8 +1,9 @@
 """``harscrub check``: does a HAR still hold a credential? An exit code a CI job can gate on.
 
-Exit codes: 0 nothing at or above ``--fail-on``, 1 findings, 2 bad input or usage (an
-unreadable file among several still gets the others checked, then exits 2). The report goes
-to stdout (or ``--output``): a table, JSON or SARIF; summaries and progress go to stderr.
+Exit codes: 0 nothing at or above ``--fail-on``, ``--exit-code`` (default 1) findings, 2 bad
+input or usage (an unreadable file among several still gets the others checked, then exits
+2). The report goes to stdout (or ``--output``): text, JSON or SARIF; summaries and progress
+go to stderr. Accepted fingerprints (``.harscrubignore``) are dropped before any of it.
 """
 
 from __future__ import annotations
@@ -16,29 +17,35 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TransferSpeedColumn
 
 from harscrub import report
-from harscrub.cli.app import EXIT_ERROR, EXIT_FINDINGS, app, guarded
+from harscrub.cli import options as opt
+from harscrub.cli.app import EXIT_ERROR, app, guarded
 from harscrub.cli.commands.sanitize import PROGRESS_MIN_BYTES
 from harscrub.cli.console import err
-from harscrub.cli.text_report import TEXT, render_text, stdout_console
-from harscrub.detection.fingerprint import Fingerprinter
-from harscrub.detection.rules import SEVERITIES
+from harscrub.cli.text_report import COLUMNS as TEXT_COLUMNS
+from harscrub.cli.text_report import TEXT, render_to_stdout
+from harscrub.config import IGNORE_FILE, find_ignore_file
 from harscrub.engine.batch import check_many, expand_paths
 from harscrub.engine.check import check_file
 from harscrub.engine.differential import check_against
 from harscrub.engine.scan import CheckOptions
 from harscrub.findings.results import CheckResult
+from harscrub.ignore import read_ignore_file, without_ignored
 from harscrub.policy import Policy
 from harscrub.stream.atomic import atomic_output
-from harscrub.stream.reader import DEFAULT_MAX_ENTRY_BYTES
-from harscrub.stream.source import DEFAULT_MAX_INPUT_BYTES
 
 report.register(TEXT)
 
 
 
+def error_line(result: CheckResult) -> str:
+    """The result's error, naming its file."""
+    text = str(result.error)
+    return text if result.source in text else f"{result.source}: {text}"
+
+
 def _summary(result: CheckResult, fail_on: str) -> None:
     if result.error is not None:
-        err.print(f"harscrub: error: {result.error}", markup=False, soft_wrap=True)
+        err.print(f"harscrub: error: {error_line(result)}", markup=False, soft_wrap=True)
         return
     counts = ", ".join(f"{n} {s}" for s, n in result.by_severity.items()) or "none"
     gating = result.count_at_or_above(fail_on)
@@ -78,7 +85,7 @@ def _write(output: Optional[str], fmt: str, results: list[CheckResult], context:
     """Write the report as it is produced (the findings are never all in memory), atomically to a file."""
     if output is None or output == "-":
         if fmt == "text":
-            render_text(results, stdout_console())
+            render_to_stdout(results)
             return
         report.FORMATS[fmt].write(results, sys.stdout.buffer, context)
         sys.stdout.buffer.flush()
@@ -87,44 +94,75 @@ def _write(output: Optional[str], fmt: str, results: list[CheckResult], context:
             report.FORMATS[fmt].write(results, handle, context)
 
 
-@app.command()
+CHECK_HELP = f"""Check HARs for credentials before they are shared; never prints a secret.
+
+\b
+Examples:
+  harscrub check capture.har                       # exit 1 if a credential is left
+  harscrub check cases/ --fail-on high --jobs 4    # a folder: every .har, .har.json, .har.gz
+  harscrub check capture.har -f sarif -o harscrub.sarif --exit-code 0   # report only
+
+Each finding names its entry, request (URL sanitized), JSON pointer, line, rule, severity,
+masked preview and fingerprint. JWTs are decoded (not verified): a live one is critical, an
+expired one low. The report also says whether the file carries a valid harscrub marker.
+
+The text report is one block per finding at a terminal; piped or in a file, one line per
+finding, tab-separated: {', '.join(TEXT_COLUMNS)}.
+
+Accepted findings: put their fingerprints in {IGNORE_FILE} (one a line, # comments), found
+from here upward like the settings. Fingerprints use your own key (made on first use) unless
+--key-file or key-file in the settings names another: share one with your team for a shared
+{IGNORE_FILE}.
+
+Exit codes: 0 nothing at or above --fail-on, --exit-code (default 1) findings, 2 bad input or
+usage.
+"""
+
+
+@app.command(help=CHECK_HELP)
 def check(
-    files: list[str] = typer.Argument(..., metavar="FILE", help="HAR files or folders (.har, .har.json, .har.gz); - for stdin."),
-    fail_on: str = typer.Option("low", "--fail-on", metavar="SEVERITY",
-                                help="Exit 1 when a finding is at least this severe: info, low, medium, high, critical."),
-    fmt: str = typer.Option("text", "--format", "-f", help="Report format: text (a table), json or sarif."),
+    files: list[str] = typer.Argument(..., metavar="FILE...", help="HAR files or folders (.har, .har.json, .har.gz); - for stdin."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="SEVERITY",
+                                          help="Fail when a finding is at least this severe: info, low (the default), medium, "
+                                               "high, critical. Settings key: fail-on."),
+    exit_code: Optional[int] = typer.Option(None, "--exit-code", metavar="N",
+                                            help="Exit with N when findings at or above --fail-on remain (default 1; 0 for a "
+                                                 "report-only job). Settings key: exit-code."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            help="Report format: text, json or sarif."),
     output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the report here (- for stdout, the default)."),
     against: Optional[str] = typer.Option(
         None, "--against", metavar="ORIGINAL",
         help="Differential check: FILE is the sanitized copy of ORIGINAL; every secret of ORIGINAL must be gone from it, in any encoding."),
     show_claims: bool = typer.Option(False, "--show-claims", help="Show every JWT claim (sub, email …); off by default: they are personal data."),
-    rules: list[Path] = typer.Option([], "--rules", help="Extra rule file (TOML); repeatable."),
-    allow: list[str] = typer.Option([], "--allow", help="A value never to report (a public test token); repeatable."),
-    key_file: Optional[Path] = typer.Option(None, "--key-file", help="Key for fingerprints, so they match sanitize's placeholders and other runs."),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="No summary or progress on stderr; with --format text, no table either: the exit code says it all."),
-    jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Check this many files at once, in worker processes."),
-    max_size: int = typer.Option(DEFAULT_MAX_INPUT_BYTES, "--max-size", help="Refuse inputs larger than this (bytes, after gunzip)."),
-    max_entry_size: int = typer.Option(DEFAULT_MAX_ENTRY_BYTES, "--max-entry-size", help="Refuse a single entry larger than this (bytes)."),
+    ignore_file: Optional[Path] = typer.Option(
+        None, "--ignore-file", metavar="FILE",
+        help=f"Fingerprints of accepted findings, not reported (default: the nearest {IGNORE_FILE}). Settings key: ignore-file."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No summary or progress on stderr; with --format text, no report either: the exit code says it all."),
+    jobs: int = typer.Option(1, "-j", "--jobs", min=1, metavar="N", help="Check this many files at once, in worker processes."),
+    rules: opt.Rules = None,
+    disable_rule: opt.DisableRule = None,
+    severity: opt.Severity = None,
+    allow: opt.Allow = None,
+    key_file: opt.KeyFile = None,
+    max_size: opt.MaxSize = None,
+    max_entry_size: opt.MaxEntrySize = None,
+    config: opt.Config = None,
+    isolated: opt.Isolated = False,
 ) -> None:
-    """Check HARs for credentials before they are shared; never prints a secret.
-
-    Lists each finding with its entry, request (URL sanitized), JSON pointer, line, rule,
-    severity, masked preview and fingerprint. JWTs are decoded (not verified): a live one is
-    critical, an expired one low. Also says whether the file carries a valid harscrub marker.
-
-    Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad input or usage.
-    """
     with guarded():
-        if fail_on not in SEVERITIES:
-            raise typer.BadParameter(f"must be one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
         if fmt not in report.FORMATS:
-            raise typer.BadParameter(f"must be one of {', '.join(report.FORMATS)}", param_hint="--format")
-        # One key for the whole run (the file's, or a fresh one), so a secret has one
-        # fingerprint in every file and in both files of --against.
-        key = Fingerprinter.read_key(key_file) if key_file else os.urandom(32)
-        policy = Policy(rule_files=tuple(rules), allow=frozenset(allow), key=key,
-                        max_input_bytes=max_size, max_entry_bytes=max_entry_size)
+            raise typer.BadParameter(f"must be one of {', '.join(sorted(report.FORMATS))}", param_hint="--format")
+        settings = opt.settings(config, isolated, rules=rules, disable_rules=disable_rule, severity=severity,
+                                allow=allow, key_file=key_file, max_size=max_size, max_entry_size=max_entry_size,
+                                fail_on=fail_on, exit_code=exit_code, ignore_file=ignore_file)
+        fail_on = str(settings["fail-on"])
+        # One key for the whole run (the key file's, else the user's), so a secret has one
+        # fingerprint in every file, in both files of --against, and from run to run.
+        policy: Policy = settings.policy(on_new_key=None if quiet else opt.new_key_note)
         _ = policy.rules  # load and validate rule files before reading any input
+        ignore_path = settings["ignore-file"] or (None if isolated else find_ignore_file())
+        accepted = read_ignore_file(Path(ignore_path)) if ignore_path else frozenset()
         paths = expand_paths(files)
         if against is not None and len(paths) != 1:
             raise typer.BadParameter("--against ORIGINAL takes exactly one FILE: the sanitized copy", param_hint="FILE")
@@ -132,6 +170,7 @@ def check(
             raise typer.BadParameter("- (stdin) cannot be checked together with other files", param_hint="FILE")
         options = CheckOptions(show_claims=show_claims)
         results = _run(paths, policy, options, jobs, against, progress=not quiet and err.is_terminal)
+        results = [without_ignored(r, accepted, str(ignore_path)) for r in results]
         failed = any(r.count_at_or_above(fail_on) for r in results)
         if not (quiet and fmt == "text"):
             _write(output, fmt, results, report.Context(rules=policy.rules, fail_on=fail_on, failed=failed))
@@ -141,8 +180,8 @@ def check(
         elif any(r.error is not None for r in results):
             for result in results:
                 if result.error is not None:
-                    err.print(f"harscrub: error: {result.error}", markup=False, soft_wrap=True)
+                    err.print(f"harscrub: error: {error_line(result)}", markup=False, soft_wrap=True)
         if any(r.error is not None for r in results):
             raise typer.Exit(EXIT_ERROR)
         if failed:
-            raise typer.Exit(EXIT_FINDINGS)
+            raise typer.Exit(int(settings["exit-code"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -13,14 +14,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from harscrub.cli import options as opt
 from harscrub.cli.app import app, guarded
-from harscrub.cli.text_report import stdout_console
-from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.engine.inventory import Inventory, inspect_file
-from harscrub.policy import Policy
 from harscrub.stream.atomic import atomic_output
-from harscrub.stream.reader import DEFAULT_MAX_ENTRY_BYTES
-from harscrub.stream.source import DEFAULT_MAX_INPUT_BYTES
 
 FATE_STYLE = {"redacted": "red", "url-redacted": "yellow", "scanned": "", "kept": "dim"}
 FATE_TEXT = {
@@ -59,31 +56,45 @@ def _render_text(inventory: Inventory, console: Console) -> None:
         console.print(f"{kind}: {more} more occurrences of names not listed", markup=False)
 
 
-@app.command()
+INSPECT_HELP = """List the header, cookie, query and form parameter names, JSON body keys, MIME
+types and hosts of a HAR, with counts and whether the current rules redact their values.
+
+\b
+Examples:
+  harscrub inspect capture.har
+  harscrub inspect capture.har --rules ours.toml --format json -o inventory.json
+
+Names only, never values. Exit codes: 0 listed, 2 bad input or usage.
+"""
+
+
+@app.command(help=INSPECT_HELP)
 def inspect(
     input: str = typer.Argument(..., metavar="FILE", help="HAR file (.har, .har.gz), or - for stdin."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text (tables) or json."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text (tables) or json."),
     output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here (- for stdout, the default)."),
-    rules: list[Path] = typer.Option([], "--rules", help="Extra rule file (TOML); repeatable."),
-    key_file: Optional[Path] = typer.Option(None, "--key-file", help="Key for the fingerprints of names that are secrets."),
-    max_size: int = typer.Option(DEFAULT_MAX_INPUT_BYTES, "--max-size", help="Refuse inputs larger than this (bytes, after gunzip)."),
-    max_entry_size: int = typer.Option(DEFAULT_MAX_ENTRY_BYTES, "--max-entry-size", help="Refuse a single entry larger than this (bytes)."),
+    rules: opt.Rules = None,
+    disable_rule: opt.DisableRule = None,
+    severity: opt.Severity = None,
+    allow: opt.Allow = None,
+    key_file: opt.KeyFile = None,
+    max_size: opt.MaxSize = None,
+    max_entry_size: opt.MaxEntrySize = None,
+    config: opt.Config = None,
+    isolated: opt.Isolated = False,
 ) -> None:
-    """List the header, cookie, query and form parameter names, JSON body keys, MIME types and
-    hosts of a HAR, with counts and whether the current rules redact their values.
-
-    Names only, never values. Exit codes: 0 listed, 2 bad input or usage.
-    """
     with guarded():
         if fmt not in ("text", "json"):
             raise typer.BadParameter("must be text or json", param_hint="--format")
-        key = Fingerprinter.read_key(key_file) if key_file else None
-        policy = Policy(rule_files=tuple(rules), key=key, max_input_bytes=max_size, max_entry_bytes=max_entry_size)
+        settings = opt.settings(config, isolated, rules=rules, disable_rules=disable_rule, severity=severity,
+                                allow=allow, key_file=key_file, max_size=max_size, max_entry_size=max_entry_size)
+        policy = settings.policy(on_new_key=opt.new_key_note)
         _ = policy.rules  # load and validate rule files before reading any input
         inventory = inspect_file(input, policy)
         to_stdout = output is None or output == "-"
         if fmt == "text" and to_stdout:
-            _render_text(inventory, stdout_console())
+            wide = {} if sys.stdout.isatty() or "COLUMNS" in os.environ else {"width": 160}
+            _render_text(inventory, Console(highlight=False, **wide))  # type: ignore[arg-type]
             return
         if fmt == "text":
             buffer = io.StringIO()

@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 
+from harscrub.cli import options as opt
 from harscrub.cli.app import app, guarded
 from harscrub.errors import HarscrubError
 from harscrub.serve import DEFAULT_MAX_UPLOAD, DEFAULT_PORT, load_config, make_server
@@ -25,7 +26,12 @@ SERVE_HELP = (
     "start (new each run); requests whose Host is not 127.0.0.1/localhost are refused (DNS "
     "rebinding); other web origins are refused unless allowed with --allow-origin (the only ones that "
     "get CORS headers); uploads above --max-upload get 413; files are sanitized in memory, never "
-    "written to disk, and no request can read or list files."
+    "written to disk, and no request can read or list files.\n\n"
+    "Rules, allowed values, JWT mode and fingerprint key come from the settings file (see harscrub config -h) "
+    "and the options below, as for sanitize; --config is the service's own file (port, origins, upload cap).\n\n"
+    "\b\nExamples:\n"
+    "  harscrub serve --allow-origin https://support.example.com\n"
+    "  harscrub serve --port 0 --jwt strip-signature    # any free port\n"
 )
 
 
@@ -46,9 +52,24 @@ def serve(
     max_upload: Optional[int] = typer.Option(
         None, "--max-upload", metavar="BYTES", help=f"Refuse bigger uploads with 413 (default {DEFAULT_MAX_UPLOAD >> 20} MiB)."
     ),
+    rules: opt.Rules = None,
+    disable_rule: opt.DisableRule = None,
+    severity: opt.Severity = None,
+    allow: opt.Allow = None,
+    jwt: opt.Jwt = None,
+    key_file: opt.KeyFile = None,
+    max_entry_size: opt.MaxEntrySize = None,
+    settings_file: Optional[Path] = typer.Option(
+        None, "--settings", metavar="FILE",
+        help="Settings file (as --config of the other commands) instead of the one found from here upward."),
+    isolated: opt.Isolated = False,
 ) -> None:
     with guarded():
-        settings = load_config(config, port=port, allow_origins=allow_origin, max_upload=max_upload)
+        shared = opt.settings(settings_file, isolated, rules=rules, disable_rules=disable_rule, severity=severity,
+                              allow=allow, jwt=jwt, key_file=key_file, max_entry_size=max_entry_size)
+        policy = shared.policy(on_new_key=opt.new_key_note)
+        _ = policy.rules  # load and validate rule files before listening
+        settings = load_config(config, port=port, allow_origins=allow_origin, max_upload=max_upload, policy=policy)
         try:
             server = make_server(settings)
         except OSError as exc:
@@ -69,6 +90,7 @@ def serve(
             f"  userscript: {server.userscript_url}\n"
             f"  portals:    {portals}\n"
             f"  max upload: {settings.max_upload} bytes\n"
+            f"  settings:   {shared.file or 'none found (defaults)'}; fingerprint key: {shared.key_source}\n"
             "The token in these URLs is new each run: reinstall the userscript after a restart."
         )
         sys.stdout.flush()

@@ -15,7 +15,10 @@ USERSCRIPT_HELP = (
     "/harscrub.user.js).\n\n"
     "Give it the settings and token of the running service: the script carries the token to call the "
     "service with, and runs only on the allowed portal origins. Easier: open the userscript URL "
-    "harscrub serve printed, and the userscript manager offers to install it."
+    "harscrub serve printed, and the userscript manager offers to install it.\n\n"
+    "\b\nExamples:\n"
+    "  harscrub userscript --token TOKEN --allow-origin https://support.example.com > harscrub.user.js\n"
+    "  HARSCRUB_TOKEN=TOKEN harscrub userscript --port 9000 --config serve.toml\n"
 )
 
 
