@@ -18,7 +18,10 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8731
 #: Support portals take HARs of tens of MB; the cap bounds memory (about 4x the upload per job).
 DEFAULT_MAX_UPLOAD = 100 << 20
-CONFIG_KEYS = {"port", "allow_origins", "max_upload"}
+#: Seconds the userscript's panel waits before a portal upload goes on (the user may cancel or review).
+DEFAULT_UPLOAD_PAUSE = 5.0
+MAX_UPLOAD_PAUSE = 60.0
+CONFIG_KEYS = {"port", "allow_origins", "max_upload", "upload_pause"}
 
 
 def default_config_path() -> Path:
@@ -57,11 +60,22 @@ class ServeConfig:
     allow_origins: frozenset[str] = frozenset()
     max_upload: int = DEFAULT_MAX_UPLOAD
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
+    #: Seconds the userscript's panel gives the user before a portal upload goes on (0: no wait).
+    upload_pause: float = DEFAULT_UPLOAD_PAUSE
 
     @cached_property
     def policy(self) -> Policy:
-        """Default rules; the decompressed size is capped like the upload (a .har.gz cannot inflate past it)."""
-        return Policy(max_input_bytes=self.max_upload)
+        """Default rules; the decompressed size is capped like the upload (a .har.gz cannot inflate past it).
+
+        One fingerprint key for the whole run (made here, once): a fingerprint the page got from one
+        call names the same secret in the next, which is what ``?keep=`` relies on.
+        """
+        return Policy(max_input_bytes=self.max_upload, key=secrets.token_bytes(32))
+
+    @property
+    def persistent_key(self) -> bool:
+        """Whether fingerprints outlive this run (a key from the settings); False: a new key each run."""
+        return False
 
 
 def load_config(
@@ -100,6 +114,9 @@ def load_config(
         raise HarscrubError(f"port must be an integer from 0 to 65535, not {chosen_port!r}")
     if not isinstance(cap, int) or cap <= 0:
         raise HarscrubError(f"max_upload must be a positive number of bytes, not {cap!r}")
+    pause = data.get("upload_pause", DEFAULT_UPLOAD_PAUSE)
+    if isinstance(pause, bool) or not isinstance(pause, (int, float)) or not 0 <= pause <= MAX_UPLOAD_PAUSE:
+        raise HarscrubError(f"upload_pause must be a number of seconds from 0 to {MAX_UPLOAD_PAUSE:g}, not {pause!r}")
     origins = frozenset(normalize_origin(o) for o in [*file_origins, *allow_origins])
     extra = {"token": token} if token is not None else {}
-    return ServeConfig(port=chosen_port, allow_origins=origins, max_upload=cap, **extra)
+    return ServeConfig(port=chosen_port, allow_origins=origins, max_upload=cap, upload_pause=float(pause), **extra)
