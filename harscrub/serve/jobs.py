@@ -46,7 +46,7 @@ def output_name(name: str, sanitized_before: bool = False) -> str:
         return name
     out = default_output(Path(name)).name
     while out.lower().endswith(".scrubbed.scrubbed.har"):
-        out = out[: -len(".scrubbed.har")]
+        out = out[: -len(".scrubbed.har")] + ".har"
     return out
 
 
