@@ -44,6 +44,7 @@ def sanitize_for_review(data: bytes, config: ServeConfig, name: str, keep: froze
     summary["kept"] = len(keep)
     review = build_review(report.findings, policy)
     review.update({k: summary[k] for k in ("name", "total", "distinct", "entries", "previous", "kept")})
+    review["source"] = name
     review["persistent_key"] = config.persistent_key
     return Outcome(body, summary, review)
 

@@ -338,7 +338,7 @@
       state.file = null;
       showEarlier(review.previous);
       $('readonly').hidden = false;
-      $('readonly').textContent = 'What harscrub removed from ' + review.name + ' for an upload on a portal (this ' +
+      $('readonly').textContent = 'What harscrub removed from ' + (review.source || review.name) + ' for an upload on a portal (this ' +
         'review is read-only). To keep a value, open the file here: drop it above, tick keep, and download the copy.';
       $('download').hidden = true;
       $('tab-preview').hidden = true;
