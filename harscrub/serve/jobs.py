@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from harscrub.detection.rules import SEVERITIES
 from harscrub.engine.sanitize import default_output, sanitize_stream
@@ -50,9 +50,14 @@ def output_name(name: str, sanitized_before: bool = False) -> str:
     return out
 
 
+def open_upload(data: bytes, config: ServeConfig) -> BinaryIO:
+    """The upload as the reader takes it: gzip inflated, BOM dropped, capped like the upload."""
+    return wrap_stream(io.BytesIO(data), name="the upload", max_bytes=config.max_upload)
+
+
 def sanitize_bytes(data: bytes, config: ServeConfig, name: str) -> tuple[bytes, dict[str, Any]]:
     """Sanitize an uploaded HAR (plain or gzip) in memory; both passes stay in RAM."""
-    src = wrap_stream(io.BytesIO(data), name="the upload", max_bytes=config.max_upload)
+    src = open_upload(data, config)
     out = io.BytesIO()
     report = sanitize_stream(src, out, config.policy, source_name=name, spool=io.BytesIO())
     return out.getvalue(), summarize(report, name)

@@ -16,10 +16,10 @@ from typing import Any
 from harscrub.engine import marker
 from harscrub.engine.sanitize import sanitize_stream
 from harscrub.serve.config import ServeConfig
-from harscrub.serve.jobs import summarize
+from harscrub.serve.jobs import open_upload, summarize
 from harscrub.serve.review import build_review
 from harscrub.stream.reader import HarReader, Member, RawEntry
-from harscrub.stream.source import GZIP_MAGIC, wrap_stream
+from harscrub.stream.source import GZIP_MAGIC
 
 _VERSION = re.compile(r"[0-9][0-9A-Za-z.+-]{0,31}")
 _DIGEST = re.compile(r"[0-9a-f]{8,64}")
@@ -35,7 +35,7 @@ class Outcome:
 def sanitize_for_review(data: bytes, config: ServeConfig, name: str, keep: frozenset[str] = frozenset()) -> Outcome:
     """Sanitize an uploaded HAR (plain or gzip) in memory, keeping the fingerprints in ``keep``."""
     policy = dataclasses.replace(config.policy, keep_fingerprints=keep) if keep else config.policy
-    src = wrap_stream(io.BytesIO(data), name="the upload", max_bytes=config.max_upload)
+    src = open_upload(data, config)
     out = io.BytesIO()
     report = sanitize_stream(src, out, policy, source_name=name, spool=io.BytesIO())
     body = out.getvalue()
@@ -57,7 +57,7 @@ def earlier_marker(data: bytes, config: ServeConfig) -> dict[str, Any] | None:
     is part of the upload, and a header must not carry what a file says."""
     if data[:2] != GZIP_MAGIC and b'"_harscrub"' not in data:
         return None  # the common case, decided without reading the file again
-    src = wrap_stream(io.BytesIO(data), name="the upload", max_bytes=config.max_upload)
+    src = open_upload(data, config)
     reader = HarReader(src, max_entry_bytes=config.policy.max_entry_bytes)
     digest = marker.EntryDigest()
     found: Any = None
