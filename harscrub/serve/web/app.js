@@ -245,6 +245,27 @@
     await rerun();
   }
 
+  // After a run with kept values: the other rows take this run's counts and places, and a secret
+  // that was inside a kept value (found on its own now) gets a row. Kept rows stay as they were.
+  async function mergeReview(id, mine) {
+    let review;
+    try { review = await (await api('/api/review/' + encodeURIComponent(id))).json(); } catch (e) { return; }
+    if (mine !== state.seq) return;
+    let changed = false;
+    for (const row of review.secrets) {
+      const old = state.byFp.get(row.fingerprint);
+      if (!old) {
+        state.rows.push(row);
+        state.byFp.set(row.fingerprint, row);
+        changed = true;
+      } else if (old.count !== row.count || JSON.stringify(old.places) !== JSON.stringify(row.places)) {
+        Object.assign(old, row);
+        changed = true;
+      }
+    }
+    if (changed) drawReview(false);
+  }
+
   async function rerun() {
     const mine = ++state.seq;
     const file = state.file;
@@ -256,6 +277,7 @@
       if (mine !== state.seq) return;
       state.summary = summary;
       setBlob(blob, summary.name);
+      await mergeReview(summary.review, mine);
       updateSummary();
       status('Done: the download keeps ' + plural(state.kept.size, 'reviewed value') + ' and removes everything else.');
       preview.refresh().catch(() => {});
