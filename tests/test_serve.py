@@ -7,16 +7,20 @@ import gzip
 import http.client
 import json
 import logging
+import re
 import socket
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
 
+from harscrub._version import __version__
 from harscrub.cli.app import app
 from harscrub.cli.commands import register
+from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.errors import HarscrubError
 from harscrub.serve import (
     SUMMARY_HEADER,
@@ -30,7 +34,10 @@ from harscrub.serve import (
     render_userscript,
     upload_name,
 )
-from tests.e2e.planted import SECRETS, leaked, planted_bytes
+from harscrub.serve.config import DEFAULT_UPLOAD_PAUSE
+from harscrub.serve.jobs import output_name
+from harscrub.serve.review import ReviewStore
+from tests.e2e.planted import JWT, PASSWORD, SECRETS, SESSION, leaked, planted_bytes, planted_har
 
 PORTAL = "https://support.example.com"
 
@@ -312,3 +319,187 @@ def test_userscript_match_lines_leave_ports_out() -> None:
     assert "// @match        https://a.example.com/*" in text
     assert "// @match        http://127.0.0.1/*" in text
     assert '["http://127.0.0.1:9000", "https://a.example.com:8443"]' in text
+
+
+# -- the review and ?keep= -------------------------------------------------------------------------
+PLACEHOLDER = rb"\[REDACTED:[a-z0-9.-]+:%s\]"
+
+
+def review_of(srv: HelperServer, headers: dict[str, str]) -> dict[str, object]:
+    summary = json.loads(headers[SUMMARY_HEADER.lower()])
+    status, _, body = call(srv, "GET", f"/api/review/{summary['review']}", X_Harscrub_Token=srv.config.token)
+    assert status == 200
+    review: dict[str, object] = json.loads(body)
+    return review
+
+
+def keep_call(srv: HelperServer, *fingerprints: str, body: bytes = b"", **headers: str) -> tuple[int, dict[str, str], bytes]:
+    headers.setdefault("X_Harscrub_Token", srv.config.token)
+    return call(srv, "POST", f"/api/sanitize?name=capture.har&keep={','.join(fingerprints)}", body or planted_bytes(), **headers)
+
+
+def before_marker(har: bytes) -> bytes:
+    """The bytes of a sanitized HAR up to its marker (the marker counts what was removed)."""
+    return har[: har.rindex(b'"_harscrub"')]
+
+
+def test_summary_header_is_small_and_the_review_lists_distinct_secrets(server: HelperServer) -> None:
+    status, headers, body = sanitize_call(server)
+    assert status == 200
+    header = headers[SUMMARY_HEADER.lower()]
+    summary = json.loads(header)
+    assert len(header) < 2000 and "places" not in header
+    assert summary["review"] and summary["previous"] is None and summary["kept"] == 0
+    review = review_of(server, headers)
+    secrets = review["secrets"]
+    assert isinstance(secrets, list)
+    assert len(secrets) == summary["distinct"] and sum(s["count"] for s in secrets) == summary["total"]
+    fingerprint = Fingerprinter(server.config.policy.key)
+    by_fp = {s["fingerprint"]: s for s in secrets}
+    session = by_fp[fingerprint(SESSION)]
+    assert session["rule"] == "session-cookie" and session["severity"] == "critical"
+    assert session["preview"].endswith(f"({len(SESSION)} chars)") and session["length"] == len(SESSION)
+    assert {"entry": 0, "where": 'cookie "sid"'} in session["places"]
+    assert by_fp[fingerprint(PASSWORD)]["rule"] == "password-field"
+    assert [s["severity"] for s in secrets] == sorted((s["severity"] for s in secrets),
+                                                       key=["critical", "high", "medium", "low"].index)
+    # every placeholder in the file names a listed secret
+    assert {m.decode() for m in re.findall(rb"\[REDACTED:[a-z0-9.-]+:([0-9a-f]{10})\]", body)} <= set(by_fp)
+    assert leaked(json.dumps(review).encode()) == [] and leaked(header.encode()) == []
+
+
+def test_fingerprints_are_the_same_from_call_to_call(server: HelperServer) -> None:
+    first, second = sanitize_call(server)[2], sanitize_call(server)[2]
+    assert before_marker(first) == before_marker(second)
+
+
+@pytest.mark.parametrize("secret", [SESSION, PASSWORD, JWT])
+def test_keeping_one_secret_restores_exactly_that_value_and_nothing_else(server: HelperServer, secret: str) -> None:
+    fp = Fingerprinter(server.config.policy.key)(secret)
+    _, _, base = sanitize_call(server)
+    status, headers, kept = keep_call(server, fp)
+    assert status == 200
+    summary = json.loads(headers[SUMMARY_HEADER.lower()])
+    assert summary["kept"] == 1
+    assert secret.encode() in kept and re.search(PLACEHOLDER % fp.encode(), kept) is None
+    assert leaked(kept, tuple(s for s in SECRETS if s != secret)) == []
+    expected = re.sub(PLACEHOLDER % fp.encode(), secret.encode().replace(b"\\", b"\\\\"), before_marker(base))
+    assert before_marker(kept) == expected
+    assert fp not in {s["fingerprint"] for s in review_of(server, headers)["secrets"]}  # type: ignore[union-attr]
+
+
+def test_keep_passes_the_same_checks(server: HelperServer) -> None:
+    fp = Fingerprinter(server.config.policy.key)(SESSION)
+    assert keep_call(server, fp, X_Harscrub_Token="wrong")[0] == 401
+    status, headers, _ = keep_call(server, fp, Origin="https://evil.example.com")
+    assert status == 403 and "access-control-allow-origin" not in headers
+    assert keep_call(server, fp, Host="evil.example.com")[0] == 403
+    status, _, body = keep_call(server, "not-a-fingerprint")
+    assert status == 400 and "fingerprints" in json.loads(body)["error"]
+    assert keep_call(server, *[f"{i:010x}" for i in range(3000)])[0] in (400, 414)  # too many
+    assert keep_call(server, "0000000000")[0] == 200  # one that is not in the file: nothing kept
+
+
+def test_the_review_answers_only_the_page_with_the_token(server: HelperServer) -> None:
+    _, headers, _ = sanitize_call(server)
+    review = json.loads(headers[SUMMARY_HEADER.lower()])["review"]
+    assert call(server, "GET", f"/api/review/{review}")[0] == 401
+    status, headers, _ = call(server, "GET", f"/api/review/{review}", X_Harscrub_Token=server.config.token, Origin=PORTAL)
+    assert status == 403 and "access-control-allow-origin" not in headers
+    assert call(server, "GET", f"/api/review/{review}", X_Harscrub_Token=server.config.token, Origin=server.base_url)[0] == 200
+    for other in ("nope", "A" * 22, "../../etc/passwd", ""):
+        assert call(server, "GET", f"/api/review/{other}", X_Harscrub_Token=server.config.token)[0] == 404
+
+
+def test_reviews_are_few_and_short_lived() -> None:
+    store = ReviewStore(limit=2, ttl=60)
+    ids = [store.put({"n": i}) for i in range(3)]
+    assert store.get(ids[0]) is None and json.loads(store.get(ids[2]) or b"") == {"n": 2}
+    assert len(store) == 2
+    store.ttl = 0
+    time.sleep(0.01)
+    assert store.get(ids[2]) is None and len(store) == 0
+
+
+def test_a_name_that_is_a_token_is_not_shown_in_the_review(server: HelperServer) -> None:
+    har = planted_har()
+    entry = har["log"]["entries"][0]["request"]
+    entry["url"] += f"&{JWT}=1"
+    entry["queryString"].append({"name": JWT, "value": "1"})
+    status, headers, body = sanitize_call(server, json.dumps(har).encode())
+    assert status == 200 and leaked(body) == []
+    assert leaked(json.dumps(review_of(server, headers)).encode()) == []
+
+
+def test_an_already_sanitized_file_says_so_and_keeps_its_name(server: HelperServer) -> None:
+    _, _, once = sanitize_call(server)
+    status, headers, twice = call(server, "POST", "/api/sanitize?name=capture.scrubbed.har", once,
+                                  X_Harscrub_Token=server.config.token)
+    assert status == 200
+    summary = json.loads(headers[SUMMARY_HEADER.lower()])
+    assert summary["name"] == "capture.scrubbed.har" and summary["total"] == 0
+    previous = summary["previous"]
+    assert previous["state"] == "intact" and previous["version"] == __version__ and previous["same_rules"] is True
+    assert previous["removed"] == sum(json.loads(once)["log"]["_harscrub"]["redacted"].values()) > 0
+    # renamed, edited, gzipped: still recognised; a name the user chose is kept
+    edited = once.replace(b'"startedDateTime": "2026-11-01T10:00:00.000Z"', b'"startedDateTime": "2026-11-02T10:00:00.000Z"')
+    status, headers, _ = call(server, "POST", "/api/sanitize?name=ticket-4711.har", gzip.compress(edited),
+                              X_Harscrub_Token=server.config.token)
+    summary = json.loads(headers[SUMMARY_HEADER.lower()])
+    assert summary["previous"]["state"] == "changed"
+    assert summary["name"] == "ticket-4711.har"
+
+
+def test_a_forged_marker_is_not_repeated(server: HelperServer) -> None:
+    har = planted_har()
+    har["log"]["_harscrub"] = {"version": SESSION, "rules": JWT, "jwt": "drop", "redacted": {"jwt": 1},
+                               "entries": 1, "digest": "sha256:0"}
+    status, headers, body = sanitize_call(server, json.dumps(har).encode())
+    assert status == 200 and leaked(body) == [] and leaked(headers[SUMMARY_HEADER.lower()].encode()) == []
+    previous = json.loads(headers[SUMMARY_HEADER.lower()])["previous"]
+    assert previous["version"] is None and previous["rules"] is None
+
+
+@pytest.mark.parametrize(("raw", "name"), [("capture.har", "capture.scrubbed.har"),
+                                          ("capture.scrubbed.har", "capture.scrubbed.har"),
+                                          ("capture.scrubbed.har.gz", "capture.scrubbed.har"),
+                                          ("x.json", "x.scrubbed.har")])
+def test_output_names_never_repeat_scrubbed(raw: str, name: str) -> None:
+    assert output_name(raw) == name
+
+
+def test_upload_pause_is_a_setting(tmp_path: Path) -> None:
+    cfg = tmp_path / "serve.toml"
+    cfg.write_text("upload_pause = 2\n")
+    assert load_config(cfg).upload_pause == 2.0
+    assert ServeConfig().upload_pause == DEFAULT_UPLOAD_PAUSE
+    cfg.write_text("upload_pause = -1\n")
+    with pytest.raises(HarscrubError, match="upload_pause"):
+        load_config(cfg)
+
+
+def test_no_secret_reaches_a_log_line_a_header_or_another_answer(server: HelperServer, caplog: pytest.LogCaptureFixture) -> None:
+    """Every answer the service gives, except the sanitized HAR asked for with ?keep=, is free of
+    every planted secret: headers, reviews, errors, the page's files, and the log."""
+    fp = Fingerprinter(server.config.policy.key)
+    seen: list[bytes] = []
+    with caplog.at_level(logging.DEBUG, logger="harscrub"):
+        for body in (planted_bytes(), gzip.compress(planted_bytes())):
+            _, headers, har = sanitize_call(server, body)
+            seen += [json.dumps(headers).encode(), har]
+            status, h, review = call(server, "GET", f"/api/review/{json.loads(headers[SUMMARY_HEADER.lower()])['review']}",
+                                     X_Harscrub_Token=server.config.token)
+            seen += [json.dumps(h).encode(), review]
+        _, headers, _kept_har = keep_call(server, *(fp(s) for s in SECRETS))  # the one answer that holds them
+        seen.append(json.dumps(headers).encode())
+        seen.append(review_of(server, headers).__repr__().encode())
+        for method, path in (("GET", "/"), ("GET", "/app.js"), ("GET", "/review.js"), ("GET", "/preview.js"),
+                             ("GET", "/api/info")):
+            seen.append(b"".join(str(x).encode() for x in call(server, method, path, X_Harscrub_Token=server.config.token)))
+        bad = planted_bytes()[:-40]  # an invalid HAR full of secrets
+        seen.append(b"".join(str(x).encode() for x in sanitize_call(server, bad)))
+        seen.append(b"".join(str(x).encode() for x in call(server, "POST", f"/api/sanitize?name={SESSION}&keep={PASSWORD}",
+                                                         planted_bytes(), X_Harscrub_Token=server.config.token)))
+    seen.append(caplog.text.encode())
+    for data in seen:
+        assert leaked(data) == [], data[:300]

@@ -2,6 +2,8 @@
 
 :mod:`~harscrub.serve.config` reads the settings, :mod:`~harscrub.serve.guard` holds the
 checks every request passes, :mod:`~harscrub.serve.jobs` sanitizes one upload in memory,
+:mod:`~harscrub.serve.outcome` does so for the review (``?keep=``, an earlier marker) and
+:mod:`~harscrub.serve.review` lists its distinct secrets and holds reviews for a while,
 :mod:`~harscrub.serve.userscript` renders the userscript, and :mod:`~harscrub.serve.http`
 is the server; its docstring sets out the security model.
 """

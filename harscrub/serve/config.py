@@ -19,7 +19,10 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8731
 #: Support portals take HARs of tens of MB; the cap bounds memory (about 4x the upload per job).
 DEFAULT_MAX_UPLOAD = 100 << 20
-CONFIG_KEYS = {"port", "allow_origins", "max_upload"}
+#: Seconds the userscript's panel waits before a portal upload goes on (the user may cancel or review).
+DEFAULT_UPLOAD_PAUSE = 5.0
+MAX_UPLOAD_PAUSE = 60.0
+CONFIG_KEYS = {"port", "allow_origins", "max_upload", "upload_pause"}
 
 
 def default_config_path() -> Path:
@@ -60,12 +63,25 @@ class ServeConfig:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     #: Rules, allowlist, key and JWT mode (the shared settings, :mod:`harscrub.config`).
     base_policy: Policy = field(default_factory=Policy, repr=False)
+    #: Seconds the userscript's panel gives the user before a portal upload goes on (0: no wait).
+    upload_pause: float = DEFAULT_UPLOAD_PAUSE
 
     @cached_property
     def policy(self) -> Policy:
-        """The base policy; the decompressed size is capped like the upload too (a .har.gz cannot inflate past it)."""
+        """The base policy; the decompressed size is capped like the upload too (a .har.gz cannot inflate past it).
+
+        One fingerprint key for the whole run (the settings' key, else one made here, once): a
+        fingerprint the page got from one call names the same secret in the next, which is what
+        ``?keep=`` relies on.
+        """
         cap = min(self.max_upload, self.base_policy.max_input_bytes)
-        return dataclasses.replace(self.base_policy, max_input_bytes=cap)
+        key = self.base_policy.key or secrets.token_bytes(32)
+        return dataclasses.replace(self.base_policy, max_input_bytes=cap, key=key)
+
+    @property
+    def persistent_key(self) -> bool:
+        """Whether fingerprints outlive this run (a key from the settings); False: a new key each run."""
+        return self.base_policy.key is not None
 
 
 def load_config(
@@ -105,8 +121,11 @@ def load_config(
         raise HarscrubError(f"port must be an integer from 0 to 65535, not {chosen_port!r}")
     if not isinstance(cap, int) or cap <= 0:
         raise HarscrubError(f"max_upload must be a positive number of bytes, not {cap!r}")
+    pause = data.get("upload_pause", DEFAULT_UPLOAD_PAUSE)
+    if isinstance(pause, bool) or not isinstance(pause, (int, float)) or not 0 <= pause <= MAX_UPLOAD_PAUSE:
+        raise HarscrubError(f"upload_pause must be a number of seconds from 0 to {MAX_UPLOAD_PAUSE:g}, not {pause!r}")
     origins = frozenset(normalize_origin(o) for o in [*file_origins, *allow_origins])
     extra: dict[str, Any] = {"token": token} if token is not None else {}
     if policy is not None:
         extra["base_policy"] = policy
-    return ServeConfig(port=chosen_port, allow_origins=origins, max_upload=cap, **extra)
+    return ServeConfig(port=chosen_port, allow_origins=origins, max_upload=cap, upload_pause=float(pause), **extra)

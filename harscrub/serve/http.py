@@ -15,6 +15,12 @@ every request passes these checks before anything else happens:
   (``--allow-origin`` or the config file); only those origins get CORS headers;
 - bodies above the upload cap get a 413 before they are read; nothing is written to disk and
   there is no route that reads or lists files: the static files are a fixed table.
+
+The review (``GET /api/review/<id>``, its id in the summary header) lists each distinct secret
+by fingerprint, kind, place and masked preview; it is held in memory for a few minutes, answers
+only this service's own page, and never holds a value. ``POST /api/sanitize?keep=FP,FP`` sanitizes
+the file sent again with those secrets left as they are: the values come from the caller's own
+upload, never from anything the service keeps.
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ from harscrub._version import __version__
 from harscrub.errors import HarscrubError
 from harscrub.serve.config import LOOPBACK, ServeConfig
 from harscrub.serve.guard import host_allowed, token_matches
-from harscrub.serve.jobs import sanitize_bytes, upload_name
+from harscrub.serve.jobs import upload_name
+from harscrub.serve.outcome import sanitize_for_review
+from harscrub.serve.review import ReviewStore, parse_keep
 from harscrub.serve.userscript import render_userscript, web_file
 
 TOKEN_HEADER = "X-Harscrub-Token"
@@ -49,7 +57,10 @@ STATIC: dict[str, tuple[str, str]] = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/style.css": ("style.css", "text/css; charset=utf-8"),
+    "/review.js": ("review.js", "text/javascript; charset=utf-8"),
+    "/preview.js": ("preview.js", "text/javascript; charset=utf-8"),
 }
+REVIEW_PREFIX = "/api/review/"
 USERSCRIPT_PATH = "/harscrub.user.js"
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
@@ -66,6 +77,7 @@ class HelperServer(ThreadingHTTPServer):
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
         self.jobs = threading.BoundedSemaphore(MAX_JOBS)
+        self.reviews = ReviewStore()
         super().__init__((LOOPBACK, config.port), Handler)
         _ = config.policy.rules  # load and validate the rules once, before the first request
 
@@ -118,8 +130,12 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/api/info":
             if self._origin_ok() and self._token_ok():
                 cfg = self.server.config
-                info = {"version": __version__, "max_upload": cfg.max_upload, "allow_origins": sorted(cfg.allow_origins)}
+                info = {"version": __version__, "max_upload": cfg.max_upload, "allow_origins": sorted(cfg.allow_origins),
+                        "persistent_key": cfg.persistent_key}
                 self._json(HTTPStatus.OK, info)
+        elif path.startswith(REVIEW_PREFIX):
+            if self._own_origin_ok() and self._token_ok():
+                self._review(path[len(REVIEW_PREFIX):])
         else:
             self._error(HTTPStatus.NOT_FOUND, "not found")
 
@@ -170,7 +186,10 @@ class Handler(BaseHTTPRequestHandler):
         name = upload_name(parse_qs(urlsplit(self.path).query).get("name", [""])[0])
         try:
             with self.server.jobs:
-                body, summary = sanitize_bytes(data, self.server.config, name)
+                answer = self._job(data, name)
+            if answer is None:
+                return
+            body, summary = answer
         except HarscrubError as exc:
             self._error(HTTPStatus.UNPROCESSABLE_ENTITY, str(exc), drain=False)
             return
@@ -184,6 +203,35 @@ class Handler(BaseHTTPRequestHandler):
         del data
         header = json.dumps(summary, ensure_ascii=True, separators=(",", ":"))
         self._send(HTTPStatus.OK, body, "application/json", {SUMMARY_HEADER: header})
+
+    # -- the review ----------------------------------------------------------------------------------
+    def _job(self, data: bytes, name: str) -> tuple[bytes, dict[str, Any]] | None:
+        """Sanitize with the fingerprints of ``?keep=`` kept; the review is held for ``GET /api/review/<id>``.
+        None: the request was answered already (a bad ``keep``)."""
+        try:
+            keep = parse_keep(parse_qs(urlsplit(self.path).query).get("keep", [""])[0])
+        except HarscrubError as exc:
+            self._error(HTTPStatus.BAD_REQUEST, str(exc), drain=False)
+            return None
+        outcome = sanitize_for_review(data, self.server.config, name, keep)
+        outcome.summary["review"] = self.server.reviews.put(outcome.review)
+        outcome.summary["pause"] = self.server.config.upload_pause
+        return outcome.body, outcome.summary
+
+    def _review(self, key: str) -> None:
+        body = self.server.reviews.get(key)
+        if body is None:
+            self._error(HTTPStatus.NOT_FOUND, "no such review (they are kept for 15 minutes): sanitize the file again")
+            return
+        self._send(HTTPStatus.OK, body, "application/json")
+
+    def _own_origin_ok(self) -> bool:
+        """The review answers this service's own page only (a portal has no use for it)."""
+        origin = self.headers.get("Origin")
+        if origin is None or origin in self.server.own_origins():
+            return True
+        self._error(HTTPStatus.FORBIDDEN, "the review is for the harscrub page only", cors=False)
+        return False
 
     # -- checks ------------------------------------------------------------------------------------
     def _host_ok(self) -> bool:

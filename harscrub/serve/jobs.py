@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import io
-from collections import Counter
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
+from harscrub.detection.rules import SEVERITIES
 from harscrub.engine.sanitize import default_output, sanitize_stream
 from harscrub.findings.results import Report
 from harscrub.serve.config import ServeConfig
 from harscrub.stream.source import wrap_stream
-
-#: Distinct places listed per rule in the summary (it travels in a response header).
-PLACES_PER_RULE = 5
-PLACE_CHARS = 160
 
 
 def upload_name(raw: str | None) -> str:
@@ -24,36 +20,44 @@ def upload_name(raw: str | None) -> str:
     return name if name.strip(". ") else "capture.har"
 
 
-def summarize(report: Report, name: str) -> dict[str, Any]:
-    """Counts by rule and the first places of each: rule ids and places only, no value, no preview."""
-    places: dict[str, Counter[str]] = {}
+def summarize(report: Report, name: str, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Counts by rule and severity, for the response header: rule ids and numbers only, no
+    value, no preview, no place (those are in the review, :mod:`harscrub.serve.review`)."""
     severity: dict[str, str] = {}
     for f in report.findings:
-        where = f.detail or f.pointer
-        if f.entry is not None:
-            where = f"entry {f.entry}: {where}"
-        if len(where) > PLACE_CHARS:
-            where = where[: PLACE_CHARS - 1] + "…"
-        places.setdefault(f.rule, Counter())[where] += 1
-        severity[f.rule] = f.severity
-    rules = []
-    for rule, counter in sorted(places.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
-        shown = [p for p, _ in counter.most_common(PLACES_PER_RULE)]
-        rules.append({"rule": rule, "severity": severity[rule], "count": sum(counter.values()),
-                      "places": shown, "more_places": len(counter) - len(shown)})
+        if f.rule not in severity or SEVERITIES.index(f.severity) > SEVERITIES.index(severity[f.rule]):
+            severity[f.rule] = f.severity
+    rules = [{"rule": rule, "severity": severity.get(rule, "low"), "count": n}
+             for rule, n in sorted(report.by_rule.items(), key=lambda kv: (-kv[1], kv[0]))]
     return {
-        "name": default_output(Path(name)).name,
+        "name": output_name(name, previous is not None),
         "total": len(report.findings),
         "distinct": report.distinct_secrets,
         "entries": report.entries,
         "by_severity": report.by_severity,
         "rules": rules,
+        "previous": previous,
     }
+
+
+def output_name(name: str, sanitized_before: bool = False) -> str:
+    """``NAME.scrubbed.har``; a file harscrub sanitized before keeps its name (never ``.scrubbed.scrubbed``)."""
+    if sanitized_before and name.lower().endswith((".har", ".json")):
+        return name
+    out = default_output(Path(name)).name
+    while out.lower().endswith(".scrubbed.scrubbed.har"):
+        out = out[: -len(".scrubbed.har")] + ".har"
+    return out
+
+
+def open_upload(data: bytes, config: ServeConfig) -> BinaryIO:
+    """The upload as the reader takes it: gzip inflated, BOM dropped, capped like the upload."""
+    return wrap_stream(io.BytesIO(data), name="the upload", max_bytes=config.max_upload)
 
 
 def sanitize_bytes(data: bytes, config: ServeConfig, name: str) -> tuple[bytes, dict[str, Any]]:
     """Sanitize an uploaded HAR (plain or gzip) in memory; both passes stay in RAM."""
-    src = wrap_stream(io.BytesIO(data), name="the upload", max_bytes=config.max_upload)
+    src = open_upload(data, config)
     out = io.BytesIO()
     report = sanitize_stream(src, out, config.policy, source_name=name, spool=io.BytesIO())
     return out.getvalue(), summarize(report, name)

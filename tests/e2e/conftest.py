@@ -196,8 +196,9 @@ def portal() -> Iterator[PortalServer]:
 
 @pytest.fixture
 def service(portal: PortalServer) -> Iterator[HelperServer]:
-    """The helper service, allowing the fake portal's origin."""
-    server = make_server(ServeConfig(port=0, allow_origins=frozenset({portal.origin})))
+    """The helper service, allowing the fake portal's origin; the userscript's panel does not wait
+    (``upload_pause=0``: the upload goes on at once; tests/e2e/test_panel.py covers the panel)."""
+    server = make_server(ServeConfig(port=0, allow_origins=frozenset({portal.origin}), upload_pause=0))
     serve_in_thread(server)
     yield server
     stop(server)

@@ -50,9 +50,11 @@ def bench_portal() -> Iterator[PortalServer]:
 
 @pytest.fixture(scope="module")
 def bench_service(bench_portal: PortalServer) -> Iterator[HelperServer]:
-    """The helper service, allowing the portal and its widget origin."""
+    """The helper service, allowing the portal and its widget origin. The userscript's panel does
+    not wait here (``upload_pause=0``): each mechanism is about the guard; the panel, which sits in
+    the one path every mechanism shares, has its own tests (test_panel.py)."""
     origins = frozenset({bench_portal.origin, bench_portal.widget_origin})
-    server = make_server(ServeConfig(port=0, allow_origins=origins))
+    server = make_server(ServeConfig(port=0, allow_origins=origins, upload_pause=0))
     serve_in_thread(server)
     yield server
     stop(server)

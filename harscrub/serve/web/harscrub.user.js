@@ -30,6 +30,11 @@
 //   `new FormData(form)` of a form whose file is not checked yet throws; a form submission
 //   carrying a file nobody checked is stopped and sent again with the checked files.
 //
+// Before a sanitized HAR goes on, a small panel says how many secrets were removed, with a
+// button that opens the review in the helper page; the upload goes on by itself after the
+// service's `upload_pause` seconds (the summary carries it), at once with "Upload now", and not
+// at all with "Cancel upload", after "Review" (until the user answers) or if the panel is gone.
+//
 // A file is a HAR by name (.har, .har.gz, .har.json) or by content: gzip that inflates to one,
 // or JSON whose top level holds `log` with `entries` (BOM and whitespace allowed). What cannot be
 // decided within SNIFF_BYTES of content or SNIFF_MS counts as a HAR. Any failure leaves the page
@@ -57,6 +62,7 @@
   const desc = (proto, name) => (proto && Object.getOwnPropertyDescriptor(proto, name)) || {};
   const N = {
     fetch: W.fetch,
+    open: W.open,
     setTimeout: W.setTimeout.bind(W),
     clearTimeout: W.clearTimeout.bind(W),
     DataTransfer: W.DataTransfer,
@@ -283,6 +289,7 @@
   // The sanitized copy keeps the extension the user gave (a portal may accept only .json or .txt).
   function cleanName(raw, fromService) {
     if (HAR_NAME.test(raw) || /\.gz$/i.test(raw)) return fromService;
+    if (/\.scrubbed(\.[^.]*)?$/i.test(raw)) return raw; // sanitized before: never NAME.scrubbed.scrubbed.json
     const dot = raw.lastIndexOf('.');
     return dot > 0 ? raw.slice(0, dot) + '.scrubbed' + raw.slice(dot) : raw + '.scrubbed';
   }
@@ -319,7 +326,7 @@
       const FileOf = Object.getPrototypeOf(file).constructor; // a File of the page's own realm
       const type = file.type && !/gzip/i.test(file.type) ? file.type : 'application/json';
       const clean = new FileOf([blob], cleanName(file.name, summary.name), { type, lastModified: Date.now() });
-      return { file: clean, removed: summary.total };
+      return { file: clean, removed: summary.total, summary };
     } finally {
       N.clearTimeout(timer);
     }
@@ -336,7 +343,7 @@
           return { file, removed: 0, har: false };
         }
         notice(win, 'harscrub is sanitizing ' + file.name + '…', 'busy');
-        return sanitizeOne(file).then((done) => {
+        return sanitizeOne(file).then((done) => askBeforeUpload(win, file.name, done)).then((done) => {
           vetted.add(done.file);
           return { file: done.file, removed: done.removed, har: true, raw: file.name };
         }, (err) => {
@@ -381,7 +388,7 @@
     box.style.cssText = 'all:initial;position:fixed;z-index:2147483647;right:16px;bottom:16px;max-width:440px;' +
       'padding:10px 14px;border-radius:8px;font:14px/1.45 system-ui,sans-serif;color:#fff;cursor:pointer;' +
       'box-shadow:0 4px 18px rgba(0,0,0,.3);white-space:pre-line;background:' +
-      ({ error: '#b3261e', warn: '#8a4b00', busy: '#44546a' }[kind] || '#1b6e3a');
+      ({ error: '#b3261e', warn: '#8a4b00', busy: '#44546a', cancelled: '#44546a' }[kind] || '#1b6e3a');
     box.addEventListener('click', () => box.remove());
     doc.querySelectorAll('[data-harscrub="busy"]').forEach((n) => n.remove());
     (doc.body || doc.documentElement).appendChild(box);
@@ -389,7 +396,88 @@
     return box;
   }
 
+  // -- the panel: before the sanitized copy goes on --------------------------------------------------
+  const PANEL_STYLE = 'all:initial;position:fixed;z-index:2147483647;right:16px;width:360px;max-width:calc(100vw - 32px);' +
+    'box-sizing:border-box;padding:12px 14px;border-radius:10px;font:14px/1.45 system-ui,sans-serif;color:#1d2430;' +
+    'background:#fff;border:1px solid #c8d0dc;box-shadow:0 6px 24px rgba(0,0,0,.28);';
+  const BUTTON_STYLE = 'all:initial;display:inline-block;margin:8px 8px 0 0;padding:4px 10px;border-radius:6px;cursor:pointer;' +
+    'font:600 13px/1.4 system-ui,sans-serif;border:1px solid #c8d0dc;color:#1f5fbf;background:#fff;';
+
+  function askBeforeUpload(win, name, done) {
+    const s = done.summary;
+    const pause = Math.max(0, Math.min(60, Number(s.pause) || 0));
+    if (!pause || !s.total) return Promise.resolve(done); // nothing to review, or no pause wanted
+    return new Promise((resolve, reject) => {
+      const doc = noticeDocument(win);
+      const el = (tag, text, style) => {
+        const node = doc.createElement(tag);
+        if (text) node.textContent = text;
+        node.style.cssText = style;
+        return node;
+      };
+      let timer = null;
+      let left = Math.ceil(pause);
+      const panel = el('div', '', PANEL_STYLE + 'bottom:' + (16 + 150 * doc.querySelectorAll('[data-harscrub="panel"]').length) + 'px;');
+      const answer = (ok, why) => {
+        if (timer !== null) N.clearTimeout(timer);
+        timer = null;
+        panel.remove();
+        if (ok) { resolve(done); return; }
+        const err = new Error(why || 'you cancelled it');
+        err.cancelled = true;
+        reject(err);
+      };
+      try {
+        panel.setAttribute('data-harscrub', 'panel');
+        panel.setAttribute('role', 'alertdialog');
+        panel.setAttribute('aria-label', 'harscrub: upload of ' + name);
+        const n = s.total;
+        const head = (s.previous ? name + ' was sanitized before; harscrub removed ' + n + ' more secret' : 'harscrub removed ' + n + ' secret') +
+          (n === 1 ? '' : 's') + ' (' + s.distinct + ' distinct) from ' + name + '.';
+        panel.appendChild(el('div', head, 'all:initial;display:block;font:600 14px/1.45 system-ui,sans-serif;color:#1d2430;'));
+        const line = el('div', '', 'all:initial;display:block;font:13px/1.45 system-ui,sans-serif;color:#5b6575;margin-top:2px;');
+        line.setAttribute('data-harscrub-countdown', '');
+        panel.appendChild(line);
+        const button = (label, extra, fn) => {
+          const b = el('button', label, BUTTON_STYLE + (extra || ''));
+          b.type = 'button';
+          N.addEventListener.call(b, 'click', (e) => { e.stopPropagation(); fn(e); });
+          panel.appendChild(b);
+          return b;
+        };
+        const tick = () => {
+          if (!N.isConnected.call(panel)) { answer(false, 'the harscrub panel was closed before you answered'); return; }
+          if (left <= 0) { answer(true); return; }
+          line.textContent = 'The portal gets the sanitized copy in ' + left + ' s.';
+          left--;
+          timer = N.setTimeout(tick, 1000);
+        };
+        button('Review…', '', () => {
+          // The review opens in the helper page (the token travels in the fragment, to that page only).
+          N.open.call(W, SERVICE + '/#token=' + encodeURIComponent(TOKEN) + '&review=' + encodeURIComponent(s.review || ''),
+            '_blank', 'noopener,noreferrer');
+          if (timer !== null) N.clearTimeout(timer);
+          timer = null;
+          line.textContent = 'Review open in a new tab. Send the sanitized copy?';
+        }).setAttribute('data-harscrub-action', 'review');
+        button('Cancel upload', 'color:#b3261e;', () => answer(false)).setAttribute('data-harscrub-action', 'cancel');
+        button('Upload now', 'color:#fff;background:#1f5fbf;border-color:#1f5fbf;', () => answer(true))
+          .setAttribute('data-harscrub-action', 'continue');
+        doc.querySelectorAll('[data-harscrub="busy"]').forEach((node) => node.remove());
+        (doc.body || doc.documentElement).appendChild(panel);
+        tick();
+      } catch (e) {
+        answer(false, 'harscrub could not ask you before the upload (' + ((e && e.message) || e) + ')');
+      }
+    });
+  }
+
   function blocked(win, err) {
+    if (err && err.cancelled) {
+      const names = (err.names && err.names.join(', ')) || 'the file';
+      notice(win, 'harscrub did not give ' + names + ' to this page: ' + err.message + '. Nothing was uploaded.', 'cancelled');
+      return;
+    }
     const names = (err && err.names && err.names.join(', ')) || 'a file';
     notice(win, 'harscrub blocked the upload of ' + names + ': ' + ((err && err.message) || err) +
       '\nThe raw file was not given to this page.', 'error');
