@@ -44,9 +44,11 @@ def test_planted_secret_gone_and_neighbours_kept(case: Case, seed: int) -> None:
     out = sanitize(doc, POLICY)
     _strict(out.data)
     text = revealed(out.data)
+    report = json.dumps(out.report.to_dict(), ensure_ascii=False)
     for _, p in planted:
         for secret in p.secrets:
             assert not leaks(text, secret), f"{case.klass}/{case.name}: a planted secret survives"
+            assert not leaks(report, secret), f"{case.klass}/{case.name}: the report names a secret"
         for value in p.keep:
             assert not lost(out.data, value), f"{case.klass}/{case.name}: {value[:60]!r} was changed"
 

@@ -100,6 +100,10 @@ class Redacts(Protocol):
         """Any string: sniffed for the format it is in, then judged."""
         ...
 
+    def member(self, key: Any, value: Any, where: Where, place: str = "param") -> tuple[Any, Any]:
+        """A member of an object: its name judged too, and its value under that name."""
+        ...
+
     def any(self, value: Any, where: Where) -> Any:
         """Any decoded JSON value: strings judged, containers walked, keys read as names."""
         ...

@@ -280,6 +280,14 @@ class Redactor:
                 return redacted
         return self.text(text, where)
 
+    def member(self, key: Any, value: Any, where: Where, place: str = "param") -> tuple[Any, Any]:
+        """A member of an object: its name judged as a string too (a token used as a key goes), and
+        its value under that name. Places below it are named by what is left of the key."""
+        if not isinstance(key, str):
+            return key, self.any(value, where.at(key))
+        shown = self.shapes(key, where.sub("member name"))
+        return shown, self.named(key, value, where.at(shown), place)
+
     def any(self, value: Any, where: Where) -> Any:
         """Fail closed on types: strings are scanned, containers walked, numbers kept."""
         if isinstance(value, str):
@@ -291,8 +299,8 @@ class Redactor:
                 if self.plain(k, v):
                     out[k] = v
                 else:
-                    here = where.at(k)
-                    out[self.shapes(k, here)] = self.named(k, v, here, "param")
+                    shown, redacted = self.member(k, v, where)
+                    out[shown] = redacted
             return out
         if isinstance(value, list):
             return [self.any(v, where.at(i)) for i, v in enumerate(value)]

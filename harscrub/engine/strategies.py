@@ -37,7 +37,11 @@ def whole(r: Redacts, rule: Rule, value: Any, where: Where) -> Any:
     if isinstance(value, (int, float)):
         return r.secret(str(value), rule, where) if rule.doubtless else value
     if isinstance(value, dict):
-        return object_of([(k, _member(r, rule, k, v, where.at(k))) for k, v in value.items()])
+        members = []
+        for k, v in value.items():
+            shown = r.shapes(k, where.sub("member name")) if isinstance(k, str) else k
+            members.append((shown, _member(r, rule, k, v, where.at(shown))))
+        return object_of(members)
     if isinstance(value, list):
         return [whole(r, rule, v, where.at(i)) for i, v in enumerate(value)]
     return value

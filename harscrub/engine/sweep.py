@@ -233,11 +233,11 @@ class Sweeper:
         if isinstance(value, str):
             return self.text(value, where, found)
         if isinstance(value, dict):
-            return object_of([
-                (self.text(k, where, found, name=True) if isinstance(k, str) else k,
-                 self.value(v, where if inside else where.at(k), found, inside=inside))
-                for k, v in value.items()
-            ])
+            members = []
+            for k, v in value.items():
+                shown = self.text(k, where, found, name=True) if isinstance(k, str) else k
+                members.append((shown, self.value(v, where if inside else where.at(shown), found, inside=inside)))
+            return object_of(members)
         if isinstance(value, list):
             return [self.value(v, where if inside else where.at(i), found, inside=inside) for i, v in enumerate(value)]
         if inside and type(value) is int and self._hits(str(value).encode(), False):

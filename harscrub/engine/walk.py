@@ -190,11 +190,15 @@ def _each_string(r: Redactor, value: Any, where: Where, handle: Callable[[str, W
     if isinstance(value, list):
         return [_each_string(r, v, where.at(i), handle) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {
-            r.shapes(k, where.at(k)): r.named(k, v, where.at(k))
-            if r.names.classify(k, "param") else _each_string(r, v, where.at(k), handle)
-            for k, v in value.items()
-        }
+        out = {}
+        for k, v in value.items():
+            if isinstance(k, str) and r.names.classify(k, "param"):
+                shown, out_value = r.member(k, v, where)
+            else:
+                shown = r.shapes(k, where.sub("member name")) if isinstance(k, str) else k
+                out_value = _each_string(r, v, where.at(shown), handle)
+            out[shown] = out_value
+        return out
     return r.any(value, where)
 
 
@@ -243,12 +247,16 @@ def _section(r: Redactor, section: Any, where: Where, handlers: dict[str, Any],
              structure: dict[str, tuple[type, ...]]) -> Any:
     if not isinstance(section, dict):
         return r.any(section, where)
-    return {
-        key: handlers[key](r, value, where.at(key)) if key in handlers
-        else value if har.structural(structure, key, value) or r.plain(key, value)
-        else r.named(key, value, where.at(key))
-        for key, value in section.items()
-    }
+    out = {}
+    for key, value in section.items():
+        if key in handlers:
+            out[key] = handlers[key](r, value, where.at(key))
+        elif har.structural(structure, key, value) or r.plain(key, value):
+            out[key] = value
+        else:
+            shown, redacted = r.member(key, value, where)
+            out[shown] = redacted
+    return out
 
 
 def walk_entry(r: Redactor, entry: dict[str, Any], index: int) -> dict[str, Any]:
@@ -266,12 +274,13 @@ def walk_entry(r: Redactor, entry: dict[str, Any], index: int) -> dict[str, Any]
         elif har.structural(har.ENTRY, key, value) or (key == "timings" and har.timings(value)) or r.plain(key, value):
             out[key] = value
         else:
-            out[key] = r.named(key, value, here)
+            shown, redacted = r.member(key, value, root)
+            out[shown] = redacted
     return out
 
 
 def walk_member(r: Redactor, key: str, value: Any, path: tuple[str, ...] = ("log",)) -> tuple[str, Any]:
     """A member of ``log`` other than ``entries`` (``pages``, ``creator``, vendor fields), or with
     ``path=()`` of the root: its name (a token used as one goes) and its redacted value."""
-    where = Where(None, (*path, key))
-    return r.shapes(key, where.sub("member name")), r.named(key, value, where)
+    shown, redacted = r.member(key, value, Where(None, path))
+    return cast(str, shown), redacted

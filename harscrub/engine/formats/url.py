@@ -68,24 +68,22 @@ def redact_query(r: Redacts, query: str, where: Where, *, label: str = "query", 
         if not part:
             continue
         raw_name, sep, raw_value = part.partition("=")
-        name = unquote_plus(raw_name)
-        here = where.sub(f'{label} "{name}"' if sep else label)
         if not sep:
-            parts[i] = _component(r, part, here, plus=True)
+            parts[i] = _component(r, part, where.sub(label), plus=True)
             continue
+        name = unquote_plus(raw_name)
+        # A secret used as a parameter name goes too, and the place names what is left of it.
+        shown = _component(r, raw_name, where.sub(f"{label} name"), plus=True)
+        here = where.sub(f'{label} "{unquote_plus(shown)}"')
         rule = r.names.classify(name, "param")
         if rule is not None:
             value = unquote_plus(raw_value)
             redacted = strategies.apply(r, rule, value, here)
-            if redacted != value:
-                parts[i] = f"{raw_name}={quote(str(redacted), safe=_SAFE)}"
+            parts[i] = f"{shown}={quote(str(redacted), safe=_SAFE)}" if redacted != value else f"{shown}={raw_value}"
             continue
         decoded = unquote_plus(raw_value)
         redacted = r.text(decoded, here, place)
-        if redacted != decoded:
-            parts[i] = f"{raw_name}={requote(redacted, raw_value, plus=True)}"
-        if r.values.find(name):  # a secret used as a parameter name
-            parts[i] = _component(r, raw_name, here, plus=True) + parts[i][len(raw_name) :]
+        parts[i] = f"{shown}={requote(redacted, raw_value, plus=True) if redacted != decoded else raw_value}"
     return "&".join(parts)
 
 
