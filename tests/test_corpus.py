@@ -14,7 +14,7 @@ import gzip
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from typer.testing import CliRunner
@@ -24,11 +24,12 @@ from harscrub.cli.app import app
 from harscrub.cli.commands import register
 from harscrub.engine.sanitize import sanitize_file
 
-from .factories import CORPUS, har_errors, non_entry_members
+from .factories import CORPUS, SAMPLES, har_errors, non_entry_members
 
 register()
 
 FILES = sorted(CORPUS.glob("*.har"))
+SAMPLE_FILES = list(SAMPLES)
 PLACEHOLDER = "REDACTED"
 
 
@@ -120,3 +121,35 @@ def test_sanitizing_a_real_capture_twice_changes_no_entry(tmp_path: Path) -> Non
         report = sanitize_file(once, twice)
         assert report.findings == [], (path.name, [(f.rule, f.pointer) for f in report.findings])
         assert json.loads(twice.read_bytes())["log"]["entries"] == json.loads(once.read_bytes())["log"]["entries"]
+
+
+def _strict(data: bytes) -> Any:
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in the output")
+
+    return json.loads(data, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("path", FILES + SAMPLE_FILES, ids=lambda p: p.stem)
+def test_what_support_reads_is_unchanged(path: Path, tmp_path: Path) -> None:
+    """Dates, timings, User-Agents, status, methods, hosts and paths stay; JSON bodies stay JSON;
+    URLs parse with the same scheme and host; the output is strict JSON."""
+    out = tmp_path / "out.har"
+    sanitize_file(path, out)
+    before, after = load(path), _strict(out.read_bytes())
+    for a, b in zip(before["log"]["entries"], after["log"]["entries"]):
+        assert (a["startedDateTime"], a["time"], a.get("timings")) == (b["startedDateTime"], b["time"], b.get("timings"))
+        assert (a["request"]["method"], a["response"]["status"]) == (b["request"]["method"], b["response"]["status"])
+        ua_a = [h for h in a["request"]["headers"] if h["name"].lower() == "user-agent"]
+        assert ua_a == [h for h in b["request"]["headers"] if h["name"].lower() == "user-agent"]
+        url_a, url_b = urlsplit(a["request"]["url"]), urlsplit(b["request"]["url"])
+        assert (url_a.scheme, url_a.hostname, url_a.port) == (url_b.scheme, url_b.hostname, url_b.port)
+        for section, key in (("request", "postData"), ("response", "content")):
+            body_a, body_b = a[section].get(key) or {}, b[section].get(key) or {}
+            text = body_a.get("text")
+            if isinstance(text, str) and "json" in str(body_a.get("mimeType", "")) and body_a.get("encoding") != "base64":
+                try:
+                    json.loads(text)
+                except ValueError:
+                    continue
+                json.loads(body_b["text"])
