@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Any, Callable
 
 import re2
@@ -19,8 +18,8 @@ from harscrub.detection.specificity import is_data, is_random
 from harscrub.engine.place import Redacts, Where
 from harscrub.stream.decode import object_of
 
-_SCHEME = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9._~+/-]*)(\s+)(.+)$", re.DOTALL)
-_COOKIE_SPLIT = re.compile(r"(;\s*)")
+_SCHEME = re2.compile(r"(?s)^(\s*[A-Za-z][A-Za-z0-9._~+/-]*)(\s+)(.+)$")
+_COOKIE_SPLIT = re2.compile(r"(;\s*)")
 #: Stands for the missing name of a cookie, so the cookie rules still judge its value.
 UNNAMED_COOKIE = "(unnamed)"
 

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import re
+import re2
 
 from harscrub.engine import strategies
 from harscrub.engine.formats.base import BodyFormat
 from harscrub.engine.place import Redacts, Where
 
-_BOUNDARY = re.compile(r"""boundary=(?:"([^"]+)"|([^;,\s]+))""", re.IGNORECASE)
-_PART_NAME = re.compile(r"""\bname=(?:"([^"]*)"|([^;\s]+))""", re.IGNORECASE)
-_PART_TYPE = re.compile(r"^content-type:\s*([^\r\n;]+)", re.IGNORECASE | re.MULTILINE)
+_BOUNDARY = re2.compile(r"""(?i)boundary=(?:"([^"]+)"|([^;,\s]+))""")
+_PART_NAME = re2.compile(r"""(?i)\bname=(?:"([^"]*)"|([^;\s]+))""")
+_PART_TYPE = re2.compile(r"(?im)^content-type:[ \t]*([^\r\n;]+)")
 
 
 def _boundary(text: str, mime: str) -> str | None:
     """The boundary the body really uses: the label's when the body holds it, else its first line's."""
     m = _BOUNDARY.search(mime)
-    if m and "--" + (m.group(1) or m.group(2)) in text:
-        return m.group(1) or m.group(2)
+    labelled: str | None = (m.group(1) or m.group(2)) if m else None
+    if labelled and "--" + labelled in text:
+        return labelled
     for line in text.lstrip("\r\n").split("\n", 8):
         line = line.rstrip("\r")
         if line.startswith("--") and len(line) > 2 and not line.endswith("--"):

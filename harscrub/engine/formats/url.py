@@ -8,27 +8,26 @@ behind percent-encoding nor inside a nested URL (``redirect_uri=https%3A…%3Fto
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, unquote, unquote_plus
+
+import re2
 
 from harscrub.engine import strategies
 from harscrub.engine.formats.base import BodyFormat
 from harscrub.engine.place import Redacts, Where
 
-_URL = re.compile(
-    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*:)?(?P<authority>//[^/?#]*)?(?P<path>[^?#]*)"
+_URL = re2.compile(
+    r"(?s)^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*:)?(?P<authority>//[^/?#]*)?(?P<path>[^?#]*)"
     r"(?:\?(?P<query>[^#]*))?(?:#(?P<fragment>.*))?$",
-    re.DOTALL,
 )
-_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,15}:)?//[^\s/?#]+[^\s]*$")
-_EMBEDDED = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>`\\]+")
-PLACEHOLDER_SPLIT = re.compile(r"(\[REDACTED:[a-z0-9.-]+:[0-9a-f]+\])")
+_ABSOLUTE = re2.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,15}:)?//[^\s/?#]+[^\s]*$")
+_EMBEDDED = re2.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>`\\]+")
+PLACEHOLDER_SPLIT = re2.compile(r"(\[REDACTED:[a-z0-9.-]+:[0-9a-f]+\])")
 #: Characters a placeholder needs, left unencoded when a redacted component is re-encoded.
 _SAFE = "[]:"
 #: File names of static assets: read as text, never as URL tokens (their hashes look random).
-_STATIC_FILE = re.compile(
-    r"\.(?:js|mjs|cjs|css|map|png|jpe?g|gif|webp|avif|svg|ico|bmp|woff2?|ttf|otf|eot|mp4|webm|mp3|ogg|wasm|json|html?)$",
-    re.IGNORECASE,
+_STATIC_FILE = re2.compile(
+    r"(?i)\.(?:js|mjs|cjs|css|map|png|jpe?g|gif|webp|avif|svg|ico|bmp|woff2?|ttf|otf|eot|mp4|webm|mp3|ogg|wasm|json|html?)$",
 )
 #: What percent-decoding turns into other text: escapes, '+' (a space once decoded) and user
 #: info (``user:password@``).
@@ -177,7 +176,7 @@ def redact_embedded(r: Redacts, text: str, where: Where) -> str:
     """URLs inside free text (a log line, a script, an error page) get the URL treatment."""
     if "://" not in text:
         return text
-    return _EMBEDDED.sub(lambda m: redact_url(r, m.group(0), where), text)
+    return str(_EMBEDDED.sub(lambda m: redact_url(r, m.group(0), where), text))
 
 
 URL = BodyFormat(
