@@ -19,7 +19,7 @@ from harscrub.engine.formats.url import URL
 #: Formats a body's MIME type can claim, in the order they are asked (the first that claims wins).
 BY_MIME: tuple[BodyFormat, ...] = (FORM, MULTIPART, GRPC_WEB_TEXT, JSON)
 #: Formats recognised by their content, in any string, in the order they are tried.
-BY_CONTENT: tuple[BodyFormat, ...] = (JSON, URL, BASE64_TEXT)
+BY_CONTENT: tuple[BodyFormat, ...] = (JSON, URL, BASE64_TEXT, FORM)
 ALL: tuple[BodyFormat, ...] = tuple(dict.fromkeys(BY_MIME + BY_CONTENT))
 #: Escaping schemes peeled inside any text that no format claims, in order.
 INLINE: tuple[Escapes, ...] = ESCAPES
