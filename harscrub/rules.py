@@ -34,7 +34,7 @@ NAME_PLACES = ("header", "cookie", "param")
 VALUE_PLACES = ("text", "url")
 STRATEGIES = ("whole", "keep-scheme", "cookie-header", "set-cookie")
 # Checks a regex cannot express, applied to a candidate secret; named in rule files.
-VALIDATORS = ("base64-credentials", "not-code", "random-token")
+VALIDATORS = ("base64-credentials", "not-code", "random-token", "luhn", "crc32-base62", "base58check", "base64-jwt")
 
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20
