@@ -84,6 +84,18 @@ def _luhn(secret: str) -> bool:
 
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def _number(digits: str, alphabet: str) -> int | None:
+    """``digits`` read as a number in the base of ``alphabet`` (most significant first)."""
+    value = 0
+    for c in digits:
+        digit = alphabet.find(c)
+        if digit < 0:
+            return None
+        value = value * len(alphabet) + digit
+    return value
 
 
 def _crc32_base62(secret: str) -> bool:
@@ -92,31 +104,15 @@ def _crc32_base62(secret: str) -> bool:
     _, sep, rest = secret.partition("_")
     if not sep or len(rest) < 7 or not rest.isascii():
         return False
-    body, check = rest[:-6], rest[-6:]
-    value = 0
-    for c in check:
-        digit = _BASE62.find(c)
-        if digit < 0:
-            return False
-        value = value * 62 + digit
-    return value == zlib.crc32(body.encode("ascii"))
-
-
-_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    return _number(rest[-6:], _BASE62) == zlib.crc32(rest[:-6].encode("ascii"))
 
 
 def _base58check(secret: str) -> bool:
     """Base58Check (Bitcoin keys): the last four bytes are the double SHA-256 of the rest."""
-    if not secret or len(secret) > 200:
+    value = _number(secret, _BASE58) if 0 < len(secret) <= 200 else None
+    if value is None:
         return False
-    value = 0
-    for c in secret:
-        digit = _BASE58.find(c)
-        if digit < 0:
-            return False
-        value = value * 58 + digit
-    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
-    raw = b"\0" * (len(secret) - len(secret.lstrip("1"))) + raw
+    raw = b"\0" * (len(secret) - len(secret.lstrip("1"))) + value.to_bytes((value.bit_length() + 7) // 8, "big")
     if len(raw) < 5:
         return False
     payload, check = raw[:-4], raw[-4:]
