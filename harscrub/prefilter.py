@@ -492,9 +492,12 @@ class _Scan:
         return marks
 
 
-def _database(hyperscan: Any, patterns: tuple[str, ...]) -> Any:
-    """Compile (about half a second) or load from the user's cache; None if Hyperscan refuses."""
+def _database(hyperscan: Any, patterns: tuple[str, ...], single: bool = False) -> Any:
+    """Compile (about half a second) or load from the user's cache; None if Hyperscan refuses.
+    ``single``: each pattern reports its first match only (which patterns match, not where)."""
     flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_MULTILINE
+    if single:
+        flags |= hyperscan.HS_FLAG_SINGLEMATCH
     expressions = [_GROUP_NAME.sub("(", p).encode("utf-8") for p in patterns]
     digest = hashlib.sha256(repr((hyperscan.__version__, flags, expressions)).encode()).hexdigest()[:32]
     cached = _cache_dir() / f"prefilter-{digest}.hsdb"
@@ -513,6 +516,52 @@ def _database(hyperscan: Any, patterns: tuple[str, ...]) -> Any:
             tmp.write(hyperscan.dumpb(db))
         os.replace(tmp.name, cached)
     return db
+
+
+class Candidates:
+    """Which value rules may match a string, for the full path: one Hyperscan scan instead of an
+    RE2 set. An RE2 set's DFA holds every rule's partial matches at once and builds its states
+    as it reads; with a few hundred token formats it spends its time building them, where
+    Hyperscan (the same conditions as the prefilter, each rule reported once) keeps its pace.
+    Each rule a scan reports is then run on its own (RE2), so the answer is the RE2 one; a rule
+    set it cannot vouch for (see :class:`Prefilter`) leaves ``usable`` false.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.usable = False
+        patterns = []
+        for rule in rules:
+            tree = _parse(rule.pattern)
+            if tree is None or not _joinable(tree) or not _ascii_only(tree):
+                return
+            patterns.append("(?:" + _widen(rule.pattern, tree) + ")")
+        try:
+            import hyperscan
+        except ImportError:
+            return
+        key = ("candidates",) + tuple(patterns)
+        db = _DATABASES.get(key)
+        if db is None:
+            db = _database(hyperscan, tuple(patterns), single=True)
+            if db is None:
+                return
+            _DATABASES[key] = db
+        self._db = db
+        self._scratch = hyperscan.Scratch(db)
+        self._hits: set[int] = set()
+        self.usable = True
+
+    def _hit(self, index: int, start: int, end: int, flags: int, context: Any) -> None:
+        self._hits.add(index)
+
+    def of(self, text: str) -> list[int] | None:
+        """Indexes of the rules that may match ``text``, in rule order; None when the text holds
+        a character RE2's case folding makes an ASCII letter (then only RE2 can say)."""
+        if not text.isascii() and _folded(text):
+            return None
+        self._hits = set()
+        self._db.scan(_one_byte_per_char(text), match_event_handler=self._hit, scratch=self._scratch)
+        return sorted(self._hits)
 
 
 def _cache_dir() -> Path:
