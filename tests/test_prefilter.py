@@ -191,3 +191,26 @@ def test_name_conditions_hold_their_examples() -> None:
     for r in RULES.name_rules:
         if "param" in r.places:
             assert name_condition(r) is not None, r.id
+
+
+def _without_candidates(detector: Any) -> Any:
+    from harscrub.detection.detectors import ValueDetector
+
+    plain = ValueDetector.__new__(ValueDetector)
+    plain.__dict__.update(detector.__dict__)
+    plain._candidates = {}
+    return plain
+
+
+@pytest.mark.parametrize("secret", EXAMPLES + ["hunter22", "Zürich ſk-proj-x", "a\u212aIA" + "B" * 16])
+def test_candidate_scan_finds_what_the_re2_set_finds(secret: str) -> None:
+    """The full path asks Hyperscan which rules may match and runs those; the answer must be
+    the RE2 set's, in every encoding a secret may arrive in."""
+    from harscrub.detection.detectors import ValueDetector
+
+    fast = ValueDetector(RULES.value_rules)
+    assert fast._candidates, "Hyperscan is installed: the candidate scan must be on"
+    slow = _without_candidates(fast)
+    for text in hidden(secret) + [secret * 3, f"{secret}\n{secret}"]:
+        for place in ("text", "url"):
+            assert fast.find(text, place) == slow.find(text, place), (text[:80], place)

@@ -11,6 +11,7 @@ the RE2 syntax the rules use; a pattern it cannot read gets no condition.
 
 from __future__ import annotations
 
+import codecs
 import re
 import warnings
 from typing import Any, Iterable
@@ -249,3 +250,37 @@ def name_condition(rule: Rule) -> str | None:
         if not all(compiled.search(t) for t in (f'"{example}"', f"?{example}=", example)):
             return None
     return condition
+
+
+# -- how a scan reads text: one byte per character ---------------------------------------------
+def folded(text: str) -> bool:
+    """Holds a character RE2's case folding makes one with an ASCII letter (``(?i)s`` is ``ſ``)."""
+    return "\u017f" in text or "\u212a" in text
+
+
+_FOLD_ERRORS = "harscrub.conditions"
+#: Latin-1 bytes to scan bytes: ASCII stays, every other character becomes :data:`OTHER`.
+_FOLD_TABLE = bytes(range(0x80)) + bytes([OTHER]) * 0x80
+
+
+def one_byte_per_char(text: str) -> bytes:
+    """``text`` as the scans read it: one byte per character, beyond ASCII :data:`OTHER`.
+
+    Binary bodies arrive as Latin-1 text; one table lookup per byte in C beats the codec
+    error handler, which Python calls for every run of non-ASCII characters.
+    """
+    if text.isascii():
+        return text.encode("ascii")
+    try:
+        return text.encode("latin-1").translate(_FOLD_TABLE)
+    except UnicodeEncodeError:
+        return text.encode("ascii", _FOLD_ERRORS)
+
+
+def _fold(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return chr(OTHER) * (error.end - error.start), error.end
+
+
+codecs.register_error(_FOLD_ERRORS, _fold)

@@ -14,6 +14,7 @@ from typing import Any
 
 import re2
 
+from harscrub.detection.candidates import Candidates
 from harscrub.detection.rules import Rule, RuleSet
 from harscrub.detection.specificity import entropy
 from harscrub.detection.validators import VALIDATORS
@@ -68,6 +69,7 @@ class ValueDetector:
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self._rules = rules
         self._sets: dict[str, tuple[Any, list[Rule]]] = {}
+        self._candidates: dict[str, Candidates] = {}
         for place in ("text", "url", "link"):
             members = [r for r in rules if place in r.places or (place == "url" and "text" in r.places)]
             if not members:
@@ -77,16 +79,23 @@ class ValueDetector:
                 rset.Add(rule.pattern)
             rset.Compile()
             self._sets[place] = (rset, members)
+            candidates = Candidates(tuple(members))
+            if candidates.usable:
+                self._candidates[place] = candidates
 
     def find(self, text: str, place: str = "text") -> list[Detection]:
         """Non-overlapping detections in ``text``, in order; specific rules win ties."""
         if len(text) < MIN_SECRET_TEXT or place not in self._sets:
             return []
         rset, members = self._sets[place]
-        hits = rset.Match(text)
+        candidates = self._candidates.get(place)
+        hits = candidates.of(text) if candidates is not None else None
+        if hits is None:
+            hits = rset.Match(text)
         if not hits:
             return []
-        found = [d for index in hits for d in detect(members[index], text)]
+        # in rule order, so that of two rules finding the same span the same one wins each time
+        found = [d for index in sorted(hits) for d in detect(members[index], text)]
         if len(found) > 1:
             found.sort(key=lambda d: (d.start, d.start - d.end, d.rule.priority))
             kept: list[Detection] = []

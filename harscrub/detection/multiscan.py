@@ -68,9 +68,43 @@ class FirstMatch:
         return self.first(data) >= 0
 
 
-def _database(patterns: tuple[str, ...]) -> Any:
-    """Compile (about half a second) or load from the user's cache; None if Hyperscan refuses."""
+class WhichMatch:
+    """A compiled set of patterns and a scan that says which of them match (each once)."""
+
+    def __init__(self, db: Any) -> None:
+        self._db = db
+        self._scratch = hyperscan.Scratch(db)
+        self._hits: set[int] = set()
+
+    @classmethod
+    def build(cls, patterns: tuple[str, ...]) -> "WhichMatch | None":
+        if hyperscan is None:
+            return None
+        key = ("which",) + patterns
+        db = _DATABASES.get(key)
+        if db is None:
+            db = _database(patterns, single=True)
+            if db is None:
+                return None
+            _DATABASES[key] = db
+        return cls(db)
+
+    def _hit(self, index: int, start: int, end: int, flags: int, context: Any) -> None:
+        self._hits.add(index)
+
+    def which(self, data: bytes) -> list[int]:
+        """Indexes of the patterns that match ``data``, in order."""
+        self._hits = set()
+        self._db.scan(data, match_event_handler=self._hit, scratch=self._scratch)
+        return sorted(self._hits)
+
+
+def _database(patterns: tuple[str, ...], single: bool = False) -> Any:
+    """Compile (about half a second) or load from the user's cache; None if Hyperscan refuses.
+    ``single``: each pattern reports its first match only (which patterns match, not where)."""
     flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_MULTILINE
+    if single:
+        flags |= hyperscan.HS_FLAG_SINGLEMATCH
     expressions = [_GROUP_NAME.sub("(", p).encode("utf-8") for p in patterns]
     digest = hashlib.sha256(repr((hyperscan.__version__, flags, expressions)).encode()).hexdigest()[:32]
     cached = _cache_dir() / f"prefilter-{digest}.hsdb"

@@ -29,12 +29,11 @@ name rule with no literal) switches the prefilter off: every string takes the fu
 
 from __future__ import annotations
 
-import codecs
 from bisect import bisect_right
 from itertools import accumulate
 from typing import Any, Iterable, Sequence
 
-from harscrub.detection.conditions import OTHER, ascii_only, joinable, name_condition, parse, widen
+from harscrub.detection.conditions import ascii_only, folded, joinable, name_condition, one_byte_per_char, parse, widen
 from harscrub.detection.multiscan import FirstMatch
 from harscrub.detection.rules import RuleSet
 
@@ -94,12 +93,12 @@ class Prefilter:
 
     def judge(self, text: str) -> tuple[bool, bool]:
         """(quiet as text, quiet as a URL) for one string, by the rules of :meth:`quiet`."""
-        if not self.enabled or len(text) > MAX_BATCHED or not (text.isascii() or not _folded(text)):
+        if not self.enabled or len(text) > MAX_BATCHED or not (text.isascii() or not folded(text)):
             return _JUDGED_LOUD
         scans = self._built()
         if scans is None:
             return _JUDGED_LOUD
-        data = _one_byte_per_char(text)
+        data = one_byte_per_char(text)
         if scans[0].fires(data):
             return _JUDGED_LOUD
         if not scans[1].fires(data):
@@ -120,11 +119,11 @@ class Prefilter:
         if not self.enabled:
             return set(), set()
         batch = [s for s in dict.fromkeys(strings)
-                 if type(s) is str and len(s) <= MAX_BATCHED and (s.isascii() or not _folded(s))]
+                 if type(s) is str and len(s) <= MAX_BATCHED and (s.isascii() or not folded(s))]
         scans = self._built() if batch else None
         if scans is None:
             return set(), set()
-        encoded = [_one_byte_per_char(s) for s in batch]
+        encoded = [one_byte_per_char(s) for s in batch]
         blob = b"\n".join(encoded)
         starts = [0, *accumulate(len(e) + 1 for e in encoded)]
         loud = _marks(scans[0], blob, starts)
@@ -146,39 +145,6 @@ _JUDGED_LOUD = (False, False)
 _JUDGED_QUIET = (True, True)
 _JUDGED_TEXT_ONLY = (True, False)
 
-
-
-def _folded(text: str) -> bool:
-    """Holds a character RE2's case folding makes one with an ASCII letter (``(?i)s`` is ``ſ``)."""
-    return "\u017f" in text or "\u212a" in text
-
-
-_FOLD_ERRORS = "harscrub.prefilter"
-#: Latin-1 bytes to scan bytes: ASCII stays, every other character becomes :data:`OTHER`.
-_FOLD_TABLE = bytes(range(0x80)) + bytes([OTHER]) * 0x80
-
-
-def _one_byte_per_char(text: str) -> bytes:
-    """``text`` as the scans read it: one byte per character, beyond ASCII :data:`OTHER`.
-
-    Binary bodies arrive as Latin-1 text; one table lookup per byte in C beats the codec
-    error handler, which Python calls for every run of non-ASCII characters.
-    """
-    if text.isascii():
-        return text.encode("ascii")
-    try:
-        return text.encode("latin-1").translate(_FOLD_TABLE)
-    except UnicodeEncodeError:
-        return text.encode("ascii", _FOLD_ERRORS)
-
-
-def _fold(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    return chr(OTHER) * (error.end - error.start), error.end
-
-
-codecs.register_error(_FOLD_ERRORS, _fold)
 
 
 def _marks(scan: FirstMatch, blob: bytes, starts: list[int]) -> bytearray:
