@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Sequence
 
@@ -22,13 +21,14 @@ from harscrub.engine.place import Where
 from harscrub.engine.redactor import Redactor
 from harscrub.engine.sweep import Sweeper
 from harscrub.engine.walk import walk_entry, walk_member
-from harscrub.errors import HarscrubError, InvalidHarError, OutputError
+from harscrub.errors import HarscrubError, InvalidHarError, OutputError, about
 from harscrub.findings.finding import Finding
 from harscrub.findings.results import Report
 from harscrub.policy import Policy
-from harscrub.stream.atomic import atomic_output
+from harscrub.stream.atomic import atomic_output, same_file
 from harscrub.stream.decode import decode_json
 from harscrub.stream.reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry
+from harscrub.stream.sealed import sealed_tempfile
 from harscrub.stream.source import open_input
 from harscrub.stream.spill import Spill
 from harscrub.stream.writer import HarWriter, dump
@@ -153,7 +153,8 @@ def sanitize_stream(
         allow=policy.allow,
         on_finding=report.add,
     )
-    own = tempfile.TemporaryFile(prefix="harscrub-") if spool is None else contextlib.nullcontext(spool)
+    # The spool holds redacted but not yet swept entries: sealed under a key held in memory only.
+    own = sealed_tempfile("harscrub-spool-") if spool is None else contextlib.nullcontext(spool)
     with own as work:
         entries, previous_marker, sizes = _first_pass(src, work, r, policy, progress)
         r.forget_judgements()  # room for pass 2's sweeper, which grows with the secrets found
@@ -194,7 +195,9 @@ def sanitize_file(
     """Sanitize a HAR file (or ``-`` for stdin) into ``dst`` (or ``-`` for stdout), atomically.
 
     ``dst`` defaults to ``NAME.scrubbed.har`` beside the input. Writing over the input needs
-    ``in_place=True``; even then the input is only replaced once the new file is complete.
+    ``in_place=True``; even then the input is only replaced once the new file is complete. An
+    input that is a symbolic link is replaced through the link: the file it points to gets the
+    sanitized content and keeps its mode, the link stays. Errors about the input name it.
     """
     policy = policy or Policy()
     src_is_stdin = str(src) == "-"
@@ -204,13 +207,12 @@ def sanitize_file(
         else:
             dst = Path(src) if in_place else default_output(Path(src))
     if not src_is_stdin and str(dst) != "-":
-        same = Path(dst).resolve() == Path(src).resolve()
-        if same and not in_place:
+        if not in_place and same_file(dst, src):
             raise OutputError(f"refusing to overwrite the input {src}; use --in-place to replace it")
     source_name = "<stdin>" if src_is_stdin else str(src)
-    with contextlib.closing(open_input(src, max_bytes=policy.max_input_bytes)) as stream:
+    with about(source_name), contextlib.closing(open_input(src, max_bytes=policy.max_input_bytes)) as stream:
         if str(dst) == "-":
-            with tempfile.TemporaryFile(prefix="harscrub-out-") as staged:
+            with sealed_tempfile("harscrub-out-") as staged:
                 report = sanitize_stream(stream, staged, policy, source_name=source_name, progress=progress)
                 staged.seek(0)
                 shutil.copyfileobj(staged, sys.stdout.buffer, 1 << 20)

@@ -53,7 +53,7 @@ def summarize(report: Report, name: str) -> dict[str, Any]:
 
 def sanitize_bytes(data: bytes, config: ServeConfig, name: str) -> tuple[bytes, dict[str, Any]]:
     """Sanitize an uploaded HAR (plain or gzip) in memory; both passes stay in RAM."""
-    src = wrap_stream(io.BytesIO(data), name="the upload", max_bytes=config.max_upload)
+    src = wrap_stream(io.BytesIO(data), max_bytes=config.max_upload)
     out = io.BytesIO()
     report = sanitize_stream(src, out, config.policy, source_name=name, spool=io.BytesIO())
     return out.getvalue(), summarize(report, name)
