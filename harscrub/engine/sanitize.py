@@ -26,7 +26,7 @@ from harscrub.findings.finding import Finding
 from harscrub.findings.results import Report
 from harscrub.policy import Policy
 from harscrub.stream.atomic import atomic_output, same_file
-from harscrub.stream.decode import decode_json
+from harscrub.stream.decode import decode_json, exact_numbers
 from harscrub.stream.reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry
 from harscrub.stream.sealed import sealed_tempfile
 from harscrub.stream.source import open_input
@@ -46,6 +46,8 @@ def _first_pass(
     for event in reader:
         if isinstance(event, RawEntry):
             entry = event.value if event.value is not None else decode_json(event.raw, offset=event.offset, entry=event.index)
+            # Numbers are written back as they were read (1e400, 30 digits, -0, 1.50 included).
+            entry = exact_numbers(event.raw, entry, offset=event.offset, entry=event.index)
             if not isinstance(entry, dict):
                 raise InvalidHarError("entry is not an object", offset=event.offset, entry=event.index)
             try:
@@ -96,7 +98,7 @@ def _second_pass(
             raw = event.raw
             if sweeper.may_hold(raw):
                 where = Where(event.index, ("log", "entries", event.index))
-                raw = dump(sweeper.value(decode_json(raw), where, swept))
+                raw = dump(sweeper.value(exact_numbers(raw, decode_json(raw)), where, swept))
             digest.add(raw)
             writer.entry(raw)
         elif isinstance(event, Member):

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Iterator, Sequence
 import orjson
 
 from harscrub.errors import InputTooLargeError, InvalidHarError
-from harscrub.stream.decode import decode_json, deeper_than
+from harscrub.stream.decode import decode_json, deeper_than, exact_numbers
 
 CHUNK = 1 << 20
 #: Nesting deeper than this inside one entry or member is refused (real HARs nest < 30); it
@@ -301,8 +301,11 @@ class HarReader:
         return str(key)
 
     def _value(self) -> Any:
+        """A member's value, its numbers as they were written (members are few and small)."""
         start, end = self._span()
-        value = decode_json(bytes(self._buf[start:end]), offset=self._offset(start), entry=self._entry)
+        raw = bytes(self._buf[start:end])
+        value = exact_numbers(raw, decode_json(raw, offset=self._offset(start), entry=self._entry),
+                              offset=self._offset(start), entry=self._entry)
         self._pos = end
         return value
 
@@ -347,8 +350,14 @@ class HarReader:
             self._pos += 1
         else:
             while True:
+                self._peek()
+                key_at = self._offset()
                 key = self._key()
                 if key == "entries":
+                    if seen_entries:
+                        # Both lists would be written (a duplicate key readers disagree on: most
+                        # keep the last one, some the first): refuse rather than guess.
+                        raise InvalidHarError("not a HAR: 'log.entries' appears twice", offset=key_at)
                     seen_entries = True
                     yield from self._entries()
                 else:
