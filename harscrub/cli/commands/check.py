@@ -28,7 +28,7 @@ from harscrub.engine.differential import check_against
 from harscrub.engine.scan import CheckOptions
 from harscrub.findings.results import CheckResult
 from harscrub.policy import Policy
-from harscrub.stream.atomic import atomic_output
+from harscrub.stream.atomic import atomic_output, refuse_clobber
 from harscrub.stream.reader import DEFAULT_MAX_ENTRY_BYTES
 from harscrub.stream.source import DEFAULT_MAX_INPUT_BYTES
 
@@ -126,6 +126,7 @@ def check(
                         max_input_bytes=max_size, max_entry_bytes=max_entry_size)
         _ = policy.rules  # load and validate rule files before reading any input
         paths = expand_paths(files)
+        refuse_clobber(output, inputs=[*paths, against, key_file, *rules])
         if against is not None and len(paths) != 1:
             raise typer.BadParameter("--against ORIGINAL takes exactly one FILE: the sanitized copy", param_hint="FILE")
         if "-" in paths and len(paths) > 1:

@@ -18,7 +18,7 @@ from harscrub.cli.text_report import stdout_console
 from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.engine.inventory import Inventory, inspect_file
 from harscrub.policy import Policy
-from harscrub.stream.atomic import atomic_output
+from harscrub.stream.atomic import atomic_output, refuse_clobber
 from harscrub.stream.reader import DEFAULT_MAX_ENTRY_BYTES
 from harscrub.stream.source import DEFAULT_MAX_INPUT_BYTES
 
@@ -77,6 +77,7 @@ def inspect(
     with guarded():
         if fmt not in ("text", "json"):
             raise typer.BadParameter("must be text or json", param_hint="--format")
+        refuse_clobber(output, inputs=[input, key_file, *rules])
         key = Fingerprinter.read_key(key_file) if key_file else None
         policy = Policy(rule_files=tuple(rules), key=key, max_input_bytes=max_size, max_entry_bytes=max_entry_size)
         _ = policy.rules  # load and validate rule files before reading any input

@@ -15,7 +15,7 @@ from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.engine.sanitize import default_output, sanitize_file
 from harscrub.policy import Policy
 from harscrub.stream import jsonstream
-from harscrub.stream.atomic import atomic_output
+from harscrub.stream.atomic import atomic_output, refuse_clobber
 from harscrub.stream.reader import DEFAULT_MAX_ENTRY_BYTES
 from harscrub.stream.source import DEFAULT_MAX_INPUT_BYTES
 
@@ -66,6 +66,7 @@ def sanitize(
         policy = build_policy(rules, allow, jwt, key_file, max_size, max_entry_size)
         _ = policy.rules  # load and validate rule files before reading any input
         dst = output if output is not None else (None if input == "-" else str(Path(input) if in_place else default_output(Path(input))))
+        refuse_clobber(report, inputs=[input, key_file, *rules], outputs=[dst])
         size = os.path.getsize(input) if input != "-" and os.path.isfile(input) else 0
         show_progress = not quiet and size >= PROGRESS_MIN_BYTES and err.is_terminal and not input.endswith(".gz")
         if show_progress:
