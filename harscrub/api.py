@@ -27,7 +27,7 @@ from harscrub.errors import InvalidHarError, about
 from harscrub.findings.finding import Finding
 from harscrub.findings.results import CheckResult, Report
 from harscrub.policy import Policy
-from harscrub.stream.decode import decode_json
+from harscrub.stream.decode import decode_json, exact_numbers
 from harscrub.stream.source import open_input, wrap_stream
 from harscrub.stream.writer import dump
 
@@ -90,7 +90,7 @@ def sanitize(har: HarData, policy: Policy | None = None) -> Result:
     # The spool holds the redacted but not yet swept document: in memory, it never touches disk.
     report = sanitize_stream(_memory_stream(har, policy), out, policy, source_name=MEMORY_SOURCE, spool=io.BytesIO())
     data = out.getvalue()
-    return Result(har=decode_json(data), report=report, data=data)
+    return Result(har=exact_numbers(data, decode_json(data)), report=report, data=data)
 
 
 @contextlib.contextmanager

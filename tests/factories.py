@@ -6,7 +6,12 @@ like is made once.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +37,46 @@ def run_cli(*args: str, env: dict[str, str] | None = None, stdin: bytes | None =
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"harscrub raised {result.exception!r} instead of a clean error") from result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+def run_proc(*args: str, cwd: Path, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+    """``harscrub ARGS`` in a real process."""
+    return subprocess.run([sys.executable, "-m", "harscrub", *args], cwd=cwd, input=stdin, capture_output=True,
+                          timeout=timeout, check=False)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every entry of ``folder``: content digest and permission bits (links and folders by kind)."""
+    out = {}
+    for p in sorted(folder.iterdir()):
+        if p.is_symlink():
+            out[p.name] = (f"<link to {p.readlink()}>", 0)
+        elif p.is_file():
+            out[p.name] = (hashlib.sha256(p.read_bytes()).hexdigest(), stat.S_IMODE(p.stat().st_mode))
+        else:
+            out[p.name] = ("<not a file>", 0)
+    return out
+
+
+def one_line_error(code: int, stderr: str, *patterns: str) -> str:
+    """Exit 2 and exactly one ``harscrub: error:`` line on stderr matching every pattern; the line."""
+    assert code == 2, f"exit code {code}, stderr: {stderr!r}"
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {lines!r}"
+    assert lines[0].startswith("harscrub: error: "), lines[0]
+    for pattern in patterns:
+        assert re.search(pattern, lines[0]), f"{pattern!r} not in {lines[0]!r}"
+    return lines[0]
+
+
+def strict_json(data: bytes | str) -> Any:
+    """Parse JSON as strictly as the spec: NaN, Infinity and -Infinity are errors, not floats."""
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(data, parse_constant=refuse)
 
 
 def key_file(tmp_path: Path) -> str:
