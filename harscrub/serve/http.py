@@ -31,6 +31,7 @@ import logging
 import socket
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -90,6 +91,13 @@ class HelperServer(ThreadingHTTPServer):
         self.admit_wait = admit_wait
         super().__init__((LOOPBACK, config.port), Handler)
         _ = config.policy.rules  # load and validate the rules once, before the first request
+        # Jobs run on a fixed set of threads: compiled detectors are kept per thread, so a
+        # thread per connection would compile (and hold) them again for every upload.
+        self.workers = ThreadPoolExecutor(max_workers=max_jobs, thread_name_prefix="harscrub-job")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.workers.shutdown(wait=False, cancel_futures=True)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line, never a traceback (socketserver prints one, which could quote a request)."""
@@ -221,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         name = upload_name(parse_qs(urlsplit(self.path).query).get("name", [""])[0])
         try:
-            body, summary = sanitize_bytes(data, self.server.config, name)
+            body, summary = self.server.workers.submit(sanitize_bytes, data, self.server.config, name).result()
         except InputTooLargeError:
             self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                         f"the upload inflates past {self.server.config.max_upload} bytes (a compressed file that "
@@ -309,7 +317,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
             else:
                 while length > 0:
-                    chunk = self.rfile.read(min(length, 1 << 20))
+                    chunk = self.rfile.read(min(length, 1 << 16))  # small pieces, discarded: no memory held
                     if not chunk:
                         break
                     length -= len(chunk)
