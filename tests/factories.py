@@ -115,6 +115,37 @@ def write(path: Path, doc: dict[str, Any]) -> Path:
     return path
 
 
+# -- raw JSON text: duplicate members and escapes a dict cannot hold ---------------------------------
+class Pairs(list):  # type: ignore[type-arg]
+    """A JSON object written member by member from ``(key, value)`` pairs: keys may repeat."""
+
+
+class RawJSON(str):
+    """JSON text inserted as it is (an escape, a number spelled oddly)."""
+
+
+def raw_json(value: Any, indent: int = 2, _pad: str = "") -> str:
+    """``value`` as JSON text, where :class:`Pairs` may repeat keys and :class:`RawJSON` is verbatim.
+
+    Strings are written with ``ensure_ascii``, so a lone surrogate in a Python string becomes the
+    escape ``\\ud800`` a browser export holds.
+    """
+    inner = _pad + " " * indent
+    if isinstance(value, RawJSON):
+        return str(value)
+    if isinstance(value, (dict, Pairs)):
+        items = list(value.items()) if isinstance(value, dict) else list(value)
+        if not items:
+            return "{}"
+        body = (",\n").join(f"{inner}{json.dumps(k)}: {raw_json(v, indent, inner)}" for k, v in items)
+        return "{\n" + body + "\n" + _pad + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[\n" + (",\n").join(inner + raw_json(v, indent, inner) for v in value) + "\n" + _pad + "]"
+    return json.dumps(value, ensure_ascii=True)
+
+
 # -- HAR 1.2 validity ------------------------------------------------------------------------------
 _NV = {"type": "object", "required": ["name", "value"], "properties": {"name": {"type": "string"}, "value": {"type": "string"}}}
 _NUM = {"type": "number"}
