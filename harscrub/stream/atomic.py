@@ -66,17 +66,14 @@ def terminations_raise() -> Iterator[None]:
         fired.append(signum)
         raise Terminated(signum)
 
-    installed: dict[int, signal.Handlers | object] = {}
-    for signum in TERMINATING:
-        current = signal.getsignal(signum)
-        if current == signal.SIG_DFL:
-            installed[signum] = current
-            signal.signal(signum, handler)
+    installed = [signum for signum in TERMINATING if signal.getsignal(signum) == signal.SIG_DFL]
+    for signum in installed:
+        signal.signal(signum, handler)
     try:
         yield
     finally:
-        for signum, previous in installed.items():
-            signal.signal(signum, previous)  # type: ignore[arg-type]
+        for signum in installed:
+            signal.signal(signum, signal.SIG_DFL)
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:

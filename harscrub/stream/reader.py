@@ -18,13 +18,13 @@ Events, in document order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Iterator, Sequence
 
 import orjson
 
 from harscrub.errors import InputTooLargeError, InvalidHarError
 from harscrub.stream.decode import decode_json, deeper_than, exact_numbers
+from harscrub.stream.events import EntriesEnd, EntriesStart, Event, LogEnd, LogStart, Member, RawEntry
 
 CHUNK = 1 << 20
 #: Nesting deeper than this inside one entry or member is refused (real HARs nest < 30); it
@@ -40,45 +40,7 @@ _TO_BRACKET = re.compile(rb'[^"\[\]{}]*+(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"[^"\[\]{}]
 _SCALAR = re.compile(rb"[^\s,\]}\[{:\"]++")
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
-    key: str
-    value: Any
-    top: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RawEntry:
-    """One entry's exact bytes; ``value`` is the entry decoded, when the reader already had to
-    decode it to find where it ends (None otherwise: decode ``raw`` with :func:`decode_json`)."""
-
-    index: int
-    raw: bytes
-    offset: int
-    value: Any = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class LogStart:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class LogEnd:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class EntriesStart:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class EntriesEnd:
-    pass
-
-
-Event = Member | RawEntry | LogStart | LogEnd | EntriesStart | EntriesEnd
+__all__ = ["EntriesEnd", "EntriesStart", "Event", "HarReader", "LogEnd", "LogStart", "Member", "RawEntry"]
 
 
 #: Layout guesses that may fail before the reader stops trying (see HarReader._by_layout).
