@@ -128,7 +128,7 @@ def test_text_rules_also_run_on_urls() -> None:
     token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0" * 2
     value_rules = RULES.value_rules
     assert [r.places for r in value_rules if r.id == "github-token"] == [("text",)]
-    assert ValueDetector(value_rules).find(token[:40], "url")
+    assert [d.rule.id for d in ValueDetector(value_rules).find(token[:40], "url")] == ["github-token"]
 
 
 def test_a_rule_set_with_only_url_rules_still_judges_urls() -> None:
