@@ -26,10 +26,8 @@ from typing import Iterator
 
 import pytest
 
-from harscrub.errors import Terminated
 from harscrub.stream import atomic
-from harscrub.stream.atomic import atomic_output, terminations_raise
-from harscrub.stream.sealed import Keystream, sealed_tempfile
+from harscrub.stream.atomic import atomic_output
 from harscrub.stream.spill import Spill
 
 from .factories import make_entry
@@ -136,6 +134,8 @@ def test_a_signal_as_the_temp_file_is_created_finds_the_cleanup_armed(tmp_path: 
 def test_sigterm_outside_the_main_thread_changes_nothing() -> None:
     import threading
 
+    from harscrub.stream.atomic import terminations_raise
+
     seen: list[object] = []
     t = threading.Thread(target=lambda: seen.append(signal.getsignal(signal.SIGTERM)) or terminations_raise().__enter__())
     t.start()
@@ -160,6 +160,8 @@ def test_a_handler_installed_by_the_program_is_left_alone(tmp_path: Path) -> Non
 
 
 def test_terminated_unwinds_through_the_cleanup(tmp_path: Path) -> None:
+    from harscrub.errors import Terminated
+
     with pytest.raises(Terminated) as caught:
         with atomic_output(tmp_path / "out.har") as handle:
             handle.write(b"half")
@@ -243,6 +245,8 @@ def test_spilled_findings_are_sealed() -> None:
 
 @pytest.mark.parametrize("aes", [True, False], ids=["aes-ctr", "shake"])
 def test_a_sealed_file_reads_back_what_was_written_and_holds_nothing_readable(aes: bool) -> None:
+    from harscrub.stream.sealed import Keystream, sealed_tempfile
+
     if aes and Keystream().aes is False:
         pytest.skip("no OpenSSL reachable")
     with sealed_tempfile() as f:
