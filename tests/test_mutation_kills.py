@@ -184,8 +184,9 @@ def b64(text: str, pad: bool = True) -> str:
     ("secret", "ok"),
     [
         (b64("user:password"), True),
-        (b64("user:pass1", pad=False), True),        # _8: two '=' restored (length % 4 == 2)
-        (b64("user:pa", pad=False), True),           # _10: one '=' restored (length % 4 == 3)
+        (b64("user:pass1", pad=False), True),        # _8: '=' restored, not 'XX=XX'
+        (b64("user:pa", pad=False), True),           # two '=' restored (length % 4 == 2)
+        (b64("user:pas", pad=False), True),          # _10: one '=' restored (length % 4 == 3), not three
         (b64("user:passwd1"), True),                 # _11: already a multiple of 4, nothing added
         (b64("user:password")[:8] + "*" + b64("user:password")[8:], False),  # _5, _12: not base64 at all
         (b64("justtext"), False),                    # _18: printable but no ':'
