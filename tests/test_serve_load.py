@@ -62,9 +62,10 @@ class Load:
     peak_rss_mib: float = 0.0
 
 
-def _serve(max_upload: int) -> tuple[subprocess.Popen[bytes], int, str]:
+def _serve(max_upload: int, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], int, str]:
     proc = subprocess.Popen([sys.executable, "-m", "harscrub", "serve", "--port", "0", "--max-upload", str(max_upload)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "XDG_CONFIG_HOME": "/nonexistent"})
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "XDG_CONFIG_HOME": "/nonexistent", **(env or {})})
     assert proc.stdout is not None
     first = proc.stdout.readline().decode()
     page = proc.stdout.readline().decode()
@@ -81,10 +82,10 @@ def _peak_rss_mib(pid: int) -> float:
     return int(m.group(1)) / 1024
 
 
-def run_load(clients: int, size: int, tmp_path: Path, attempts: int = 40) -> Load:
+def run_load(clients: int, size: int, tmp_path: Path, attempts: int = 40, env: dict[str, str] | None = None) -> Load:
     """``clients`` threads upload one ``size``-byte HAR at once to a fresh server; the figures."""
     body = har_of(size, tmp_path / "load.har")
-    proc, port, token = _serve(max_upload=len(body) * 2)
+    proc, port, token = _serve(max_upload=len(body) * 2, env=env)
     load = Load()
     lock = threading.Lock()
     go = threading.Barrier(clients)
