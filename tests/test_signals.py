@@ -111,23 +111,38 @@ def test_a_signal_leaves_no_temp_file(signum: int, when: str, big_har: Path, tmp
     assert _temp_files(tmp_path) == []
 
 
-def test_a_signal_as_the_temp_file_is_created_finds_the_cleanup_armed(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("taken_by", ["the main thread", "another thread"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_as_the_temp_file_is_created_finds_the_cleanup_armed(
+        signum: int, taken_by: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Case: Ctrl-C landing just after the temp output was created (before its cleanup was
-    armed) left it behind: the race behind the flaky test_ctrl_c_leaves_no_partial_file."""
+    armed) left it behind: the race behind the flaky test_ctrl_c_leaves_no_partial_file. The
+    kernel may hand a process signal to any thread; Python runs the handler in the main one."""
+    import threading
+
     real = atomic.tempfile.mkstemp
+    idle = threading.Event()
+    other = threading.Thread(target=idle.wait, daemon=True)
+    other.start()
 
     def mkstemp_then_signal(*args: object, **kwargs: object) -> tuple[int, str]:
         made = real(*args, **kwargs)  # type: ignore[arg-type]
-        os.kill(os.getpid(), signal.SIGINT)  # lands now: before the caller has recorded the file
+        if taken_by == "another thread":
+            signal.pthread_kill(other.ident, signum)  # type: ignore[arg-type]
+        else:
+            os.kill(os.getpid(), signum)
         for _ in range(1000):  # give the interpreter every chance to run the handler here
             pass
+        time.sleep(0.01)
         return made  # type: ignore[return-value]
 
     monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp_then_signal)
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_output(tmp_path / "out.har") as handle:
-            handle.write(b"never")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with atomic_output(tmp_path / "out.har") as handle:
+                handle.write(b"never")
+    finally:
+        idle.set()
     assert list(tmp_path.iterdir()) == []
 
 

@@ -3,8 +3,9 @@
 A crash, an error in the middle of the file, Ctrl-C, SIGTERM or SIGHUP leaves the target as
 it was (absent or the previous version) and no half-written file behind:
 
-- the temp file is made and recorded with SIGINT, SIGTERM and SIGHUP held back, so a signal
-  that lands as it is created finds the cleanup armed (the race of an early Ctrl-C);
+- the temp file is made and recorded with SIGINT, SIGTERM and SIGHUP held back (delivered just
+  after), so a signal that lands as it is created finds the cleanup armed (the race of an
+  early Ctrl-C);
 - while the output is open, SIGTERM and SIGHUP (which would otherwise end the process on the
   spot) raise :class:`~harscrub.errors.Terminated`, which unwinds through the cleanup like
   Ctrl-C; handlers a program installed itself are left alone, and the previous ones come back
@@ -41,15 +42,29 @@ def _main_thread() -> bool:
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold back SIGINT, SIGTERM and SIGHUP (delivered when the block ends); main thread only."""
+    """Hold back SIGINT, SIGTERM and SIGHUP until the block ends, then deliver them; main thread only.
+
+    Python runs signal handlers in the main thread whichever thread the kernel picked, so the
+    handlers themselves are swapped for ones that only take note (a signal mask would not do:
+    another thread may take the signal). Each signal noted is raised again once the previous
+    handlers are back, and acts as it would have.
+    """
     if not _main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    noted: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        noted.append(signum)
+
+    previous = {held: signal.signal(held, note) for held in HELD}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for held, handler in previous.items():
+            signal.signal(held, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(noted):
+            signal.raise_signal(signum)
 
 
 @contextlib.contextmanager
