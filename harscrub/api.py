@@ -23,11 +23,11 @@ from harscrub.engine.differential import check_against
 from harscrub.engine.sanitize import sanitize_file as sanitize_file  # re-exported: the streaming path, as is
 from harscrub.engine.sanitize import sanitize_stream as sanitize_stream
 from harscrub.engine.scan import CheckOptions
-from harscrub.errors import InvalidHarError
+from harscrub.errors import InvalidHarError, about
 from harscrub.findings.finding import Finding
 from harscrub.findings.results import CheckResult, Report
 from harscrub.policy import Policy
-from harscrub.stream.decode import decode_json
+from harscrub.stream.decode import decode_json, exact_numbers
 from harscrub.stream.source import open_input, wrap_stream
 from harscrub.stream.writer import dump
 
@@ -76,7 +76,7 @@ def _memory_stream(har: HarData, policy: Policy) -> BinaryIO:
         raw = bytes(har)
     else:
         raise TypeError(f"expected a HAR as dict, bytes or str, not {type(har).__name__}")
-    return wrap_stream(io.BytesIO(raw), name="the HAR", max_bytes=policy.max_input_bytes)
+    return wrap_stream(io.BytesIO(raw), max_bytes=policy.max_input_bytes)
 
 
 def sanitize(har: HarData, policy: Policy | None = None) -> Result:
@@ -90,7 +90,7 @@ def sanitize(har: HarData, policy: Policy | None = None) -> Result:
     # The spool holds the redacted but not yet swept document: in memory, it never touches disk.
     report = sanitize_stream(_memory_stream(har, policy), out, policy, source_name=MEMORY_SOURCE, spool=io.BytesIO())
     data = out.getvalue()
-    return Result(har=decode_json(data), report=report, data=data)
+    return Result(har=exact_numbers(data, decode_json(data)), report=report, data=data)
 
 
 @contextlib.contextmanager
@@ -98,12 +98,13 @@ def _open_source(source: HarSource, policy: Policy) -> Iterator[tuple[BinaryIO, 
     """A stream of the HAR's JSON bytes (paths, memory and file objects alike) and a name for reports."""
     if _is_path(source):
         path = os.fspath(cast("str | os.PathLike[str]", source))
-        with contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
+        with about(str(path)), contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
             yield stream, str(path)
     elif hasattr(source, "read"):  # an upload, an fsspec file
         name = str(getattr(source, "name", MEMORY_SOURCE))
         borrowed = io.BufferedReader(_Borrowed(cast(BinaryIO, source)))
-        yield wrap_stream(borrowed, name=name, max_bytes=policy.max_input_bytes), name
+        with about(name):
+            yield wrap_stream(borrowed, name=name, max_bytes=policy.max_input_bytes), name
     else:
         yield _memory_stream(cast(HarData, source), policy), MEMORY_SOURCE
 

@@ -38,9 +38,9 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("harscrub.dask needs the dask extra: pip install 'harscrub[dask]'") from exc
 
 from harscrub.api import scan
-from harscrub.engine.batch import HAR_SUFFIXES
+from harscrub.engine.batch import HAR_SUFFIXES, failure, naming
 from harscrub.engine.sanitize import default_output, sanitize_stream
-from harscrub.errors import HarscrubError
+from harscrub.errors import HarscrubError, InvalidHarError
 from harscrub.findings.finding import Finding
 from harscrub.findings.results import Report
 from harscrub.policy import Policy
@@ -103,18 +103,28 @@ def _finding_row(file: str, f: Finding) -> dict[str, Any]:
 
 def _error_row(columns: Sequence[str], file: str, exc: Exception) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(columns)
-    row.update(file=file, error=str(exc) or exc.__class__.__name__)
+    row.update(file=file, error=failure(file, exc))
     return row
 
 
 def _guarded(columns: Sequence[str], errors: Errors, file: str, work: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Run one file's work; an unreadable file raises, or becomes one row saying why."""
+    """Run one file's work; an unreadable file raises, or becomes one row saying why. Either
+    way the error names the file (an unexpected exception becomes a HarscrubError that does)."""
     try:
         return work()
-    except (HarscrubError, OSError) as exc:
-        if errors == "raise":
+    except Exception as exc:  # noqa: BLE001 - named, then raised or recorded
+        if errors == "record":
+            return [_error_row(columns, file, exc)]
+        if isinstance(exc, InvalidHarError):
+            raise exc.named(file)
+        if isinstance(exc, HarscrubError):
+            exc.args = (naming(file, str(exc)),)
             raise
-        return [_error_row(columns, file, exc)]
+        if isinstance(exc, OSError):
+            if exc.filename is None:
+                exc.filename = file
+            raise
+        raise HarscrubError(failure(file, exc)) from exc
 
 
 def _scan_one(item: tuple[Any, str], policy: Policy, errors: Errors) -> list[dict[str, Any]]:

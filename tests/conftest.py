@@ -1,7 +1,8 @@
 """Shared test fixtures and settings.
 
-Hypothesis profiles: ``default`` (CI and local runs) and ``nightly`` (many more examples),
-picked with the ``HYPOTHESIS_PROFILE`` environment variable::
+Hypothesis profiles: ``default`` (CI and local runs), ``nightly`` (many more examples) and
+``mutation`` (few, derandomized: docs/mutation.md), picked with the ``HYPOTHESIS_PROFILE``
+environment variable::
 
     HYPOTHESIS_PROFILE=nightly python -m pytest tests/test_properties.py tests/test_fuzz.py
 
@@ -38,6 +39,16 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
+)
+#: Mutation testing (docs/mutation.md) runs the tests once per mutant: few examples, no
+#: randomness (a mutant must be killed, or not, the same way every time), no database.
+settings.register_profile(
+    "mutation",
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 

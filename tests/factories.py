@@ -6,9 +6,12 @@ like is made once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +51,46 @@ def installed(*args: str, cwd: Path | None = None, env: dict[str, str] | None = 
                           timeout=300)
 
 
+def run_proc(*args: str, cwd: Path, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+    """``harscrub ARGS`` in a real process."""
+    return subprocess.run([sys.executable, "-m", "harscrub", *args], cwd=cwd, input=stdin, capture_output=True,
+                          timeout=timeout, check=False)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every entry of ``folder``: content digest and permission bits (links and folders by kind)."""
+    out = {}
+    for p in sorted(folder.iterdir()):
+        if p.is_symlink():
+            out[p.name] = (f"<link to {p.readlink()}>", 0)
+        elif p.is_file():
+            out[p.name] = (hashlib.sha256(p.read_bytes()).hexdigest(), stat.S_IMODE(p.stat().st_mode))
+        else:
+            out[p.name] = ("<not a file>", 0)
+    return out
+
+
+def one_line_error(code: int, stderr: str, *patterns: str) -> str:
+    """Exit 2 and exactly one ``harscrub: error:`` line on stderr matching every pattern; the line."""
+    assert code == 2, f"exit code {code}, stderr: {stderr!r}"
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {lines!r}"
+    assert lines[0].startswith("harscrub: error: "), lines[0]
+    for pattern in patterns:
+        assert re.search(pattern, lines[0]), f"{pattern!r} not in {lines[0]!r}"
+    return lines[0]
+
+
+def strict_json(data: bytes | str) -> Any:
+    """Parse JSON as strictly as the spec: NaN, Infinity and -Infinity are errors, not floats."""
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(data, parse_constant=refuse)
+
+
 def key_file(tmp_path: Path) -> str:
     path = tmp_path / "fp.key"
     path.write_bytes(KEY)
@@ -82,6 +125,37 @@ def entry(url: str = "https://api.example.com/v1/items?page=2", headers: list[di
 def write(path: Path, doc: dict[str, Any]) -> Path:
     path.write_text(json.dumps(doc, indent=2))
     return path
+
+
+# -- raw JSON text: duplicate members and escapes a dict cannot hold ---------------------------------
+class Pairs(list):  # type: ignore[type-arg]
+    """A JSON object written member by member from ``(key, value)`` pairs: keys may repeat."""
+
+
+class RawJSON(str):
+    """JSON text inserted as it is (an escape, a number spelled oddly)."""
+
+
+def raw_json(value: Any, indent: int = 2, _pad: str = "") -> str:
+    """``value`` as JSON text, where :class:`Pairs` may repeat keys and :class:`RawJSON` is verbatim.
+
+    Strings are written with ``ensure_ascii``, so a lone surrogate in a Python string becomes the
+    escape ``\\ud800`` a browser export holds.
+    """
+    inner = _pad + " " * indent
+    if isinstance(value, RawJSON):
+        return str(value)
+    if isinstance(value, (dict, Pairs)):
+        items = list(value.items()) if isinstance(value, dict) else list(value)
+        if not items:
+            return "{}"
+        body = (",\n").join(f"{inner}{json.dumps(k)}: {raw_json(v, indent, inner)}" for k, v in items)
+        return "{\n" + body + "\n" + _pad + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[\n" + (",\n").join(inner + raw_json(v, indent, inner) for v in value) + "\n" + _pad + "]"
+    return json.dumps(value, ensure_ascii=True)
 
 
 # -- HAR 1.2 validity ------------------------------------------------------------------------------

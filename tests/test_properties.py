@@ -36,7 +36,7 @@ from harscrub.engine.sanitize import sanitize_stream
 from harscrub.policy import Policy
 
 from .conftest import examples
-from .factories import har_errors, make_entry
+from .factories import har_errors, make_entry, strict_json
 
 POLICY = Policy(key=b"k" * 32)
 ALNUM = string.ascii_letters + string.digits
@@ -226,7 +226,7 @@ def test_no_secret_survives_and_the_har_stays_whole(planted: tuple[dict[str, Any
     data = json.dumps(har, indent=2).encode()
     output, report = sanitize(data)
     text = output.decode("utf-8")
-    out = json.loads(text)
+    out = strict_json(text)  # no NaN, no Infinity
     hidden = _decoded_bodies(out)
     for secret in secrets:
         leaked = [f for f in forms(secret) if f in text or f in hidden]
@@ -246,7 +246,7 @@ def test_no_secret_survives_and_the_har_stays_whole(planted: tuple[dict[str, Any
     # Idempotent: a second run finds nothing and changes no entry.
     again, second = sanitize(output)
     assert second.findings == [], [(f.rule, f.pointer) for f in second.findings]
-    assert json.loads(again)["log"]["entries"] == out["log"]["entries"]
+    assert strict_json(again)["log"]["entries"] == out["log"]["entries"]
 
     # check on the output is clean.
     result = check_stream(io.BytesIO(output), POLICY)
@@ -278,7 +278,7 @@ def test_odd_types_hide_no_secret(planted: tuple[dict[str, Any], list[str]]) -> 
     har, secrets = planted
     output, report = sanitize(json.dumps(har).encode())
     text = output.decode("utf-8")
-    hidden = _decoded_bodies(json.loads(text))
+    hidden = _decoded_bodies(strict_json(text))
     for secret in secrets:
         leaked = [f for f in forms(secret) if f in text or f in hidden]
         assert not leaked, f"secret survives as {leaked}"

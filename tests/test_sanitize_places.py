@@ -437,3 +437,33 @@ def test_marker_counts_rules_and_digest() -> None:
     marker = doc["log"]["_harscrub"]
     assert marker["redacted"] == {"secret-field": 1} and marker["entries"] == 1
     assert marker["digest"].startswith("sha256:") and len(marker["rules"]) == 16
+
+
+# -- values found by their context are weak (issue 12) --------------------------------------------
+def test_a_value_found_by_its_context_is_removed_there_and_not_swept_when_plain() -> None:
+    """``reset2024`` after ``password=`` in a page goes there; the same word elsewhere stays."""
+    page = "<p>set DB_PASSWORD=reset2024 in .env</p>"
+    e = entry(response__content={"size": 1, "mimeType": "text/html", "text": page},
+              request__headers=[{"name": "X-Release", "value": "reset2024"}])
+    out = sanitized(har(e))["log"]["entries"][0]
+    assert "reset2024" not in out["response"]["content"]["text"]
+    assert out["request"]["headers"][0]["value"] == "reset2024"
+
+
+def test_a_random_value_found_by_its_context_is_swept_everywhere() -> None:
+    page = f"<p>set DB_PASSWORD={SECRET} in .env</p>"
+    e = entry(response__content={"size": 1, "mimeType": "text/html", "text": page},
+              request__headers=[{"name": "X-Copy", "value": SECRET}])
+    output, _ = run(har(e))
+    assert_gone(output, SECRET)
+
+
+@pytest.mark.parametrize("text", [
+    '<a href="/reset?user=jane&amp;password=OidUjz.ONSKC88&amp;lang=fr-CA">reset</a>',
+    "fetch('/reset?user=jane&password=OidUjz.ONSKC88&lang=fr-CA')",
+])
+def test_a_credential_parameter_in_a_relative_link_goes_its_neighbours_stay(text: str) -> None:
+    e = entry(response__content={"size": 1, "mimeType": "text/html", "text": text})
+    body = sanitized(har(e))["log"]["entries"][0]["response"]["content"]["text"]
+    assert "OidUjz.ONSKC88" not in body
+    assert "user=jane" in body and "lang=fr-CA" in body

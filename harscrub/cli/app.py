@@ -108,9 +108,9 @@ def guarded() -> Iterator[None]:
         name = getattr(exc, "filename", None)
         err.print(f"harscrub: error: {name + ': ' if name else ''}{what}", markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_ERROR) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP while writing (errors.Terminated)
         err.print("harscrub: interrupted; no output was written", markup=False)
-        raise typer.Exit(130) from None
+        raise typer.Exit(128 + getattr(exc, "signum", 2)) from None
 
 
 def _version(value: bool) -> None:

@@ -102,11 +102,14 @@ def widen(pattern: str, tree: Any) -> str:
             return pattern  # a literal brace: the quantifier syntax below could be mistaken
         if op is _c.IN and any(o is _c.LITERAL and a == ord("{") for o, a in av):
             return pattern
-    return re.sub(
-        r"(?<!\\)\{(\d+),(\d+)\}",
+    return _BOUNDED_REPEAT.sub(
         lambda m: m.group(0) if int(m.group(2)) <= _WIDEN_ABOVE else "{%s,}" % m.group(1),
         pattern,
     )
+
+
+#: A bounded repeat ``{m,n}`` in a rule's pattern (not an escaped brace).
+_BOUNDED_REPEAT = re.compile(r"(?<!\\)\{(\d+),(\d+)\}")
 
 
 _CATEGORIES = {

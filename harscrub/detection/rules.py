@@ -64,6 +64,10 @@ class Rule:
     #: For a name rule: the name leaves no doubt its value is a secret (a password, a PIN), so
     #: numbers under it go too, and a plain-looking value is specific enough to be swept.
     doubtless: bool = False
+    #: For a value rule: the pattern finds the value by the name or markup around it
+    #: (``password=…``, ``<input type=password value=…>``), not by its own shape, so the value
+    #: is judged like one found under a name: a weak secret unless it is random (issue 12).
+    by_context: bool = False
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     source: str = ""
@@ -82,39 +86,87 @@ def _compile(pattern: str, where: str) -> Any:
         raise RuleError(f"{where}: pattern is not valid RE2 syntax ({exc})") from None
 
 
-def _rule_from_table(table: dict[str, Any], source: str) -> Rule:
-    where = f"{source}: rule {table.get('id', '?')!r}"
+#: Every key a ``[[rule]]`` table may hold; any other is a typo (``exmaples``) and refused.
+RULE_KEYS = frozenset({"id", "description", "severity", "match", "pattern", "name", "places", "strategy",
+                       "priority", "min_entropy", "validate", "doubtless", "by_context", "examples",
+                       "counterexamples"})
+#: Rule ids appear in placeholders (``[REDACTED:<id>:<fingerprint>]``), which the engine must recognise.
+_RULE_ID = re2.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
+
+
+def _kind(value: Any) -> str:
+    """The TOML name of a value's type, for messages (never the value: it may be a secret)."""
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array",
+             dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _strings(table: dict[str, Any], key: str, where: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """An array of strings (a lone string is refused: ``places = "url"`` would read as letters)."""
+    if key not in table:
+        if default is None:
+            raise RuleError(f"{where}: needs {key!r}, an array of strings")
+        return default
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{where}: {key!r} must be an array of strings, not {_kind(value)}"
+                        + (" holding other types" if isinstance(value, list) else ""))
+    return tuple(value)
+
+
+def _rule_from_table(table: Any, source: str, index: int = 0) -> Rule:
+    if not isinstance(table, dict):
+        raise RuleError(f"{source}: rule {index + 1} must be a [[rule]] table, not {_kind(table)}")
+    rid = table.get("id")
+    where = f"{source}: rule {rid!r}" if isinstance(rid, str) and rid else f"{source}: rule {index + 1}"
+    unknown = sorted(set(table) - RULE_KEYS)
+    if unknown:
+        raise RuleError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(RULE_KEYS))})")
     for key in ("id", "description", "severity", "match"):
         if not isinstance(table.get(key), str) or not table[key]:
-            raise RuleError(f"{where}: missing or empty {key!r}")
+            raise RuleError(f"{where}: missing or empty {key!r} (a string)")
+    if not _RULE_ID.match(table["id"]):
+        raise RuleError(f"{where}: id must be lowercase letters, digits, '.' and '-' (at most 64)")
     if table["severity"] not in SEVERITIES:
         raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
     match = table["match"]
     if match not in MATCH_KINDS:
         raise RuleError(f"{where}: match must be one of {', '.join(MATCH_KINDS)}")
     pattern_key = "pattern" if match == "value" else "name"
+    other_key = "name" if match == "value" else "pattern"
+    if other_key in table:
+        raise RuleError(f"{where}: a {match!r} rule takes {pattern_key!r}, not {other_key!r}")
     pattern = table.get(pattern_key)
     if not isinstance(pattern, str) or not pattern:
-        raise RuleError(f"{where}: a {match!r} rule needs {pattern_key!r}")
+        raise RuleError(f"{where}: a {match!r} rule needs {pattern_key!r} (a string)")
     allowed_places = VALUE_PLACES if match == "value" else NAME_PLACES
     default_places = ("text",) if match == "value" else ("header", "param")
-    places = tuple(table.get("places", default_places))
+    places = _strings(table, "places", where, default_places)
     if not places or any(p not in allowed_places for p in places):
         raise RuleError(f"{where}: places must be among {', '.join(allowed_places)}")
     strategy = table.get("strategy", "whole")
-    if strategy not in STRATEGIES:
+    if not isinstance(strategy, str) or strategy not in STRATEGIES:
         raise RuleError(f"{where}: strategy must be one of {', '.join(STRATEGIES)}")
-    examples = tuple(table.get("examples", ()))
-    counterexamples = tuple(table.get("counterexamples", ()))
+    examples = _strings(table, "examples", where)
+    counterexamples = _strings(table, "counterexamples", where)
     if not examples or not counterexamples:
         raise RuleError(f"{where}: needs at least one example and one counterexample")
-    compiled = _compile(pattern, where)
+    priority = table.get("priority", 100)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise RuleError(f"{where}: priority must be an integer, not {_kind(priority)}")
+    min_entropy = table.get("min_entropy", 0.0)
+    if not isinstance(min_entropy, (int, float)) or isinstance(min_entropy, bool) or not 0 <= min_entropy <= 64:
+        raise RuleError(f"{where}: min_entropy must be a number of bits from 0 to 64")
     validate = table.get("validate")
-    if validate is not None and validate not in VALIDATORS:
+    if validate is not None and (not isinstance(validate, str) or validate not in VALIDATORS):
         raise RuleError(f"{where}: validate must be one of {', '.join(VALIDATORS)}")
     doubtless = table.get("doubtless", False)
     if not isinstance(doubtless, bool) or (doubtless and match != "name"):
         raise RuleError(f"{where}: doubtless must be true or false, and only on a name rule")
+    by_context = table.get("by_context", False)
+    if not isinstance(by_context, bool) or (by_context and match != "value"):
+        raise RuleError(f"{where}: by_context must be true or false, and only on a value rule")
+    compiled = _compile(pattern, where)
     return Rule(
         id=table["id"],
         description=table["description"].strip(),
@@ -123,10 +175,11 @@ def _rule_from_table(table: dict[str, Any], source: str) -> Rule:
         pattern=pattern,
         places=places,
         strategy=strategy,
-        priority=int(table.get("priority", 100)),
-        min_entropy=float(table.get("min_entropy", 0.0)),
+        priority=priority,
+        min_entropy=float(min_entropy),
         validate=validate,
         doubtless=doubtless,
+        by_context=by_context,
         examples=examples,
         counterexamples=counterexamples,
         source=source,
@@ -135,17 +188,20 @@ def _rule_from_table(table: dict[str, Any], source: str) -> Rule:
 
 
 def load_rule_file(path: Path) -> list[Rule]:
-    """Parse one TOML rule file."""
+    """Parse one TOML rule file; anything malformed is one :class:`RuleError` line naming the file."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: cannot read rule file ({exc.__class__.__name__})") from None
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{path}: not valid TOML ({exc})") from None
+    unknown = sorted(set(data) - {"rule"})
+    if unknown:
+        raise RuleError(f"{path}: unknown top-level key {unknown[0]!r} (a rule file holds [[rule]] tables)")
     tables = data.get("rule")
     if not isinstance(tables, list) or not tables:
         raise RuleError(f"{path}: expected one or more [[rule]] tables")
-    return [_rule_from_table(t, path.name) for t in tables]
+    return [_rule_from_table(t, path.name, i) for i, t in enumerate(tables)]
 
 
 def default_rules_dir() -> Path:

@@ -35,14 +35,30 @@ def expand_paths(paths: Iterable[str | Path]) -> list[str]:
     return out
 
 
+def naming(path: str, message: str) -> str:
+    """``message`` with the file it is about in front, unless it names it already."""
+    return message if path in message else f"{path}: {message}"
+
+
+def failure(path: str, exc: BaseException) -> str:
+    """One line for a file that could not be processed: it names the file, never a value read
+    from it (an unexpected exception is named by its class: its message may quote the input)."""
+    if isinstance(exc, HarscrubError):
+        return naming(path, str(exc))
+    if isinstance(exc, OSError):
+        return naming(path, exc.strerror or exc.__class__.__name__)
+    return f"{path}: internal error ({exc.__class__.__name__}); the file was not processed, please report it"
+
+
 def _check_job(path: str, policy: Policy, key: bytes, options: CheckOptions) -> CheckResult:
-    """One file in a worker process; errors come back as a result (exceptions may not pickle)."""
+    """One file in a worker process; errors come back as a result (exceptions may not pickle).
+
+    Any failure, an unexpected one included, is this file's alone: the others are still checked.
+    """
     try:
         return check_file(path, policy, options=options, fingerprint=Fingerprinter(key))
-    except HarscrubError as exc:
-        return CheckResult(source=path, error=str(exc))
-    except OSError as exc:
-        return CheckResult(source=path, error=f"{path}: {exc.strerror or exc.__class__.__name__}")
+    except Exception as exc:  # noqa: BLE001 - one bad file must not abort a folder
+        return CheckResult(source=path, error=failure(path, exc))
 
 
 def check_many(

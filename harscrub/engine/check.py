@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from harscrub.detection.fingerprint import Fingerprinter
 from harscrub.engine.scan import CheckOptions, Probe, Progress, Scanner
+from harscrub.errors import about
 from harscrub.findings.results import CheckResult
 from harscrub.policy import Policy
 from harscrub.stream.source import open_input
@@ -46,6 +47,6 @@ def check_file(
     """Check one HAR file (``.har``, ``.har.gz``) or ``-`` for stdin."""
     policy = policy or Policy()
     name = "<stdin>" if str(path) == "-" else str(path)
-    with contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
+    with about(name), contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
         return check_stream(stream, policy, source_name=name, options=options, fingerprint=fingerprint,
                             probe=probe, progress=progress)

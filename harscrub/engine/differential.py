@@ -24,6 +24,7 @@ from harscrub.engine.locate import EntryText
 from harscrub.engine.place import Where
 from harscrub.engine.scan import CheckOptions, Scanner
 from harscrub.engine.sweep import Sweeper
+from harscrub.errors import about
 from harscrub.findings.finding import Finding, Known
 from harscrub.findings.results import CheckResult, Hit
 from harscrub.policy import Policy
@@ -81,8 +82,9 @@ def _escapes_differ(raw: bytes) -> bool:
 def known_secrets(original: str | Path, policy: Policy, fingerprint: Fingerprinter) -> dict[str, Known]:
     """Every secret the rules find in ``original`` (and derived ones, such as Basic passwords)."""
     scanner = Scanner(policy, fingerprint=fingerprint)
-    with contextlib.closing(open_input(original, max_bytes=policy.max_input_bytes)) as stream:
-        scanner.scan(stream, source_name=str(original))
+    name = "<stdin>" if str(original) == "-" else str(original)
+    with about(name), contextlib.closing(open_input(original, max_bytes=policy.max_input_bytes)) as stream:
+        scanner.scan(stream, source_name=name)
     return scanner.redactor.known
 
 

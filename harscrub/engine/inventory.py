@@ -31,6 +31,7 @@ from harscrub.engine.redactor import Redactor
 from harscrub.engine.scan import CheckOptions, Scanner
 from harscrub.engine.sweep import Sweeper
 from harscrub.engine.walk import URL_HEADERS
+from harscrub.errors import about
 from harscrub.findings.finding import Finding, Known
 from harscrub.findings.results import Hit
 from harscrub.policy import Policy
@@ -245,7 +246,7 @@ def inspect_file(path: str | Path, policy: Policy | None = None) -> Inventory:
     collector = Collector()
     scanner = Scanner(policy, options=CheckOptions(), probe=collector)
     name = "<stdin>" if str(path) == "-" else str(path)
-    with contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
+    with about(name), contextlib.closing(open_input(path, max_bytes=policy.max_input_bytes)) as stream:
         result = scanner.scan(stream, source_name=name)
     shown = Redactor(policy.rules, fingerprint=scanner.fingerprint, allow=policy.allow)
     sweeper = Sweeper(scanner.redactor.known, policy.rules)

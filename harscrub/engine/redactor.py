@@ -101,7 +101,7 @@ class Redactor:
         fp, preview, random = named
         if fp in self.keep:
             return value
-        strong = rule.match == "value" or random
+        strong = (rule.match == "value" and not rule.by_context) or random
         finding = Finding(
             rule=rule.id,
             severity=rule.severity,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Sequence
 
@@ -22,13 +21,14 @@ from harscrub.engine.place import Where
 from harscrub.engine.redactor import Redactor
 from harscrub.engine.sweep import Sweeper
 from harscrub.engine.walk import walk_entry, walk_member
-from harscrub.errors import HarscrubError, InvalidHarError, OutputError
+from harscrub.errors import HarscrubError, InvalidHarError, OutputError, about
 from harscrub.findings.finding import Finding
 from harscrub.findings.results import Report
 from harscrub.policy import Policy
-from harscrub.stream.atomic import atomic_output
-from harscrub.stream.decode import decode_json
+from harscrub.stream.atomic import atomic_output, same_file
+from harscrub.stream.decode import decode_json, every_copy, exact_numbers
 from harscrub.stream.reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry
+from harscrub.stream.sealed import sealed_tempfile
 from harscrub.stream.source import open_input
 from harscrub.stream.spill import Spill
 from harscrub.stream.writer import HarWriter, dump
@@ -46,6 +46,11 @@ def _first_pass(
     for event in reader:
         if isinstance(event, RawEntry):
             entry = event.value if event.value is not None else decode_json(event.raw, offset=event.offset, entry=event.index)
+            # Numbers are written back as they were read (1e400, 30 digits, -0, 1.50 included).
+            entry = exact_numbers(event.raw, entry, offset=event.offset, entry=event.index)
+            if len(every_copy(event.raw, entry)) > 1:
+                r.note(f"entry {event.index} repeats a member: written with the last copy of each, "
+                       "as browsers and most JSON readers read it")
             if not isinstance(entry, dict):
                 raise InvalidHarError("entry is not an object", offset=event.offset, entry=event.index)
             try:
@@ -96,7 +101,7 @@ def _second_pass(
             raw = event.raw
             if sweeper.may_hold(raw):
                 where = Where(event.index, ("log", "entries", event.index))
-                raw = dump(sweeper.entry(decode_json(raw), where, swept))
+                raw = dump(sweeper.entry(exact_numbers(raw, decode_json(raw)), where, swept))
             digest.add(raw)
             writer.entry(raw)
         elif isinstance(event, Member):
@@ -154,7 +159,8 @@ def sanitize_stream(
         keep=policy.keep_fingerprints,
         on_finding=report.add,
     )
-    own = tempfile.TemporaryFile(prefix="harscrub-") if spool is None else contextlib.nullcontext(spool)
+    # The spool holds redacted but not yet swept entries: sealed under a key held in memory only.
+    own = sealed_tempfile("harscrub-spool-") if spool is None else contextlib.nullcontext(spool)
     with own as work:
         entries, previous_marker, sizes = _first_pass(src, work, r, policy, progress)
         r.forget_judgements()  # room for pass 2's sweeper, which grows with the secrets found
@@ -196,7 +202,9 @@ def sanitize_file(
     """Sanitize a HAR file (or ``-`` for stdin) into ``dst`` (or ``-`` for stdout), atomically.
 
     ``dst`` defaults to ``NAME.scrubbed.har`` beside the input. Writing over the input needs
-    ``in_place=True``; even then the input is only replaced once the new file is complete.
+    ``in_place=True``; even then the input is only replaced once the new file is complete. An
+    input that is a symbolic link is replaced through the link: the file it points to gets the
+    sanitized content and keeps its mode, the link stays. Errors about the input name it.
     """
     policy = policy or Policy()
     src_is_stdin = str(src) == "-"
@@ -206,13 +214,12 @@ def sanitize_file(
         else:
             dst = Path(src) if in_place else default_output(Path(src))
     if not src_is_stdin and str(dst) != "-":
-        same = Path(dst).resolve() == Path(src).resolve()
-        if same and not in_place:
+        if not in_place and same_file(dst, src):
             raise OutputError(f"refusing to overwrite the input {src}; use --in-place to replace it")
     source_name = "<stdin>" if src_is_stdin else str(src)
-    with contextlib.closing(open_input(src, max_bytes=policy.max_input_bytes)) as stream:
+    with about(source_name), contextlib.closing(open_input(src, max_bytes=policy.max_input_bytes)) as stream:
         if str(dst) == "-":
-            with tempfile.TemporaryFile(prefix="harscrub-out-") as staged:
+            with sealed_tempfile("harscrub-out-") as staged:
                 report = sanitize_stream(stream, staged, policy, source_name=source_name, progress=progress)
                 staged.seek(0)
                 shutil.copyfileobj(staged, sys.stdout.buffer, 1 << 20)

@@ -30,7 +30,7 @@ from harscrub.errors import InvalidHarError
 from harscrub.findings.finding import Finding, Known
 from harscrub.findings.results import CheckResult, Hit
 from harscrub.policy import Policy
-from harscrub.stream.decode import decode_json
+from harscrub.stream.decode import decode_json, every_copy
 from harscrub.stream.reader import HarReader, Member, RawEntry
 from harscrub.stream.spill import Spill
 
@@ -160,6 +160,11 @@ class Scanner:
         self._text = EntryText(event.raw, *counter.position(event.offset))
         self._captured = parse_time(entry.get("startedDateTime"))
         start = len(self._hits)
+        # A member written twice is judged in every copy: a portal's reader may keep either.
+        copies = every_copy(event.raw, entry)
+        for copy in copies[:-1]:
+            walk_entry(self.redactor, copy, event.index)
+        entry = copies[-1]
         redacted = walk_entry(self.redactor, entry, event.index)
         if self.probe is not None:
             where = Where(event.index, ("log", "entries", event.index))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any, Callable
 
 import re2
@@ -19,7 +20,8 @@ from harscrub.engine.place import Redacts, Where
 from harscrub.stream.decode import object_of
 
 _SCHEME = re2.compile(r"(?s)^(\s*[A-Za-z][A-Za-z0-9._~+/-]*)(\s+)(.+)$")
-_COOKIE_SPLIT = re2.compile(r"(;\s*)")
+#: Python ``re``: one character class after a literal, linear (RE2's Python split is 70x slower).
+_COOKIE_SPLIT = re.compile(r"(;\s*)")
 #: Stands for the missing name of a cookie, so the cookie rules still judge its value.
 UNNAMED_COOKIE = "(unnamed)"
 

@@ -35,13 +35,17 @@ HELP = (
 )
 
 
+_NOT_IDENTIFIER = re.compile(r"[^A-Za-z0-9]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
 def _name(rule_id: str) -> str:
     """``session-cookie`` -> ``SessionCookie``: SARIF rule names are identifiers."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", rule_id) if part)
+    return "".join(part[:1].upper() + part[1:] for part in _NOT_IDENTIFIER.split(rule_id) if part)
 
 
 def _first_sentence(text: str) -> str:
-    head = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    head = _SENTENCE_END.split(text, maxsplit=1)[0]
     return head if head.endswith((".", "!", "?")) else head + "."
 
 

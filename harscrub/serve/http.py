@@ -21,20 +21,31 @@ by fingerprint, kind, place and masked preview; it is held in memory for a few m
 only this service's own page, and never holds a value. ``POST /api/sanitize?keep=FP,FP`` sanitizes
 the file sent again with those secrets left as they are: the values come from the caller's own
 upload, never from anything the service keeps.
+
+The service is bounded whatever its callers do: an upload is read only once it holds one of
+``MAX_JOBS`` job slots (it waits ``ADMIT_WAIT`` seconds for one, with its body unread, then
+gets 503 with ``Retry-After``), so at most ``MAX_JOBS`` uploads are in memory at once; the
+listen backlog is deep enough that a burst of connections queues instead of being reset; a
+decompressed size over the cap (a gzip bomb) is 413 like a large upload; and a client that
+goes away mid-request or mid-response costs one log line, never a traceback.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
+import socket
+import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from harscrub._version import __version__
-from harscrub.errors import HarscrubError
+from harscrub.errors import HarscrubError, InputTooLargeError
 from harscrub.serve.config import LOOPBACK, ServeConfig
 from harscrub.serve.guard import host_allowed, token_matches
 from harscrub.serve.jobs import upload_name
@@ -47,8 +58,18 @@ SUMMARY_HEADER = "X-Harscrub-Summary"
 #: A refused upload is read and discarded up to this size so the browser sees the answer
 #: (closing on an unread body makes it report a network error instead of the 413).
 DRAIN_LIMIT = 1 << 30
-#: Sanitizing jobs at once: each holds the upload, the spool and the output in memory.
+#: Uploads admitted at once: each holds its body, the spool and the output in memory, so peak
+#: memory is about MAX_JOBS x 5 x the upload (docs/hardening.md has the measured figure).
 MAX_JOBS = 2
+#: Seconds an upload waits for a job slot, its body unread, before it is answered 503.
+ADMIT_WAIT = 10.0
+#: What a 503 tells the client to wait before trying again (seconds).
+RETRY_AFTER = 5
+#: Connections the kernel queues before the server accepts them: a burst of uploads waits in
+#: this queue instead of being reset (socketserver's default is 5).
+LISTEN_BACKLOG = min(1024, socket.SOMAXCONN)
+#: What a client that goes away raises while its request is read or its answer written.
+DISCONNECTS = (ConnectionResetError, BrokenPipeError, ConnectionAbortedError, TimeoutError, socket.timeout)
 
 log = logging.getLogger("harscrub.serve")
 
@@ -73,13 +94,31 @@ class HelperServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = False  # never share the port with another listener
+    request_queue_size = LISTEN_BACKLOG
 
-    def __init__(self, config: ServeConfig) -> None:
+    def __init__(self, config: ServeConfig, *, max_jobs: int = MAX_JOBS, admit_wait: float = ADMIT_WAIT) -> None:
         self.config = config
-        self.jobs = threading.BoundedSemaphore(MAX_JOBS)
+        self.jobs = threading.BoundedSemaphore(max_jobs)
+        self.max_jobs = max_jobs
+        self.admit_wait = admit_wait
         self.reviews = ReviewStore()
         super().__init__((LOOPBACK, config.port), Handler)
         _ = config.policy.rules  # load and validate the rules once, before the first request
+        # Jobs run on a fixed set of threads: compiled detectors are kept per thread, so a
+        # thread per connection would compile (and hold) them again for every upload.
+        self.workers = ThreadPoolExecutor(max_workers=max_jobs, thread_name_prefix="harscrub-job")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.workers.shutdown(wait=False, cancel_futures=True)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line, never a traceback (socketserver prints one, which could quote a request)."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, DISCONNECTS):
+            log.info("client disconnected (%s)", exc.__class__.__name__)
+        else:
+            log.error("request failed: %s", exc.__class__.__name__ if exc is not None else "unknown error")
 
     @property
     def port(self) -> int:
@@ -111,6 +150,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return "harscrub"
+
+    def handle(self) -> None:
+        """A client that disconnects mid-request or mid-response: one log line, no traceback."""
+        try:
+            super().handle()
+        except DISCONNECTS as exc:
+            self.close_connection = True
+            path = urlsplit(self.path).path if hasattr(self, "path") else "-"
+            log.info("%s %s: client disconnected (%s)", getattr(self, "command", "-"), path, exc.__class__.__name__)
 
     # -- routing ---------------------------------------------------------------------------------
     def do_GET(self) -> None:
@@ -179,17 +227,34 @@ class Handler(BaseHTTPRequestHandler):
                         f"the upload is {length} bytes; this service accepts at most {cap} "
                         f"(restart it with harscrub serve --max-upload BYTES)")
             return
+        # The slot first, the body after: an upload that is not admitted is never held in memory.
+        if not self.server.jobs.acquire(timeout=self.server.admit_wait):
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE,
+                        f"busy: {self.server.max_jobs} uploads are being sanitized; try again in a few seconds",
+                        headers={"Retry-After": str(RETRY_AFTER)})
+            return
+        try:
+            self._admitted(length)
+        finally:
+            self.server.jobs.release()
+
+    def _admitted(self, length: int) -> None:
+        """Read, sanitize and answer one upload that holds a job slot."""
         data = self.rfile.read(length)
         if len(data) != length:
             self._error(HTTPStatus.BAD_REQUEST, "upload truncated", drain=False)
             return
         name = upload_name(parse_qs(urlsplit(self.path).query).get("name", [""])[0])
         try:
-            with self.server.jobs:
-                answer = self._job(data, name)
+            answer = self._job(data, name)
             if answer is None:
                 return
             body, summary = answer
+        except InputTooLargeError:
+            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                        f"the upload inflates past {self.server.config.max_upload} bytes (a compressed file that "
+                        "large, or a decompression bomb); restart with harscrub serve --max-upload BYTES", drain=False)
+            return
         except HarscrubError as exc:
             self._error(HTTPStatus.UNPROCESSABLE_ENTITY, str(exc), drain=False)
             return
@@ -213,7 +278,7 @@ class Handler(BaseHTTPRequestHandler):
         except HarscrubError as exc:
             self._error(HTTPStatus.BAD_REQUEST, str(exc), drain=False)
             return None
-        outcome = sanitize_for_review(data, self.server.config, name, keep)
+        outcome = self.server.workers.submit(sanitize_for_review, data, self.server.config, name, keep).result()
         outcome.summary["review"] = self.server.reviews.put(outcome.review)
         outcome.summary["pause"] = self.server.config.upload_pause
         return outcome.body, outcome.summary
@@ -292,7 +357,8 @@ class Handler(BaseHTTPRequestHandler):
     def _json(self, status: HTTPStatus, data: dict[str, Any], *, cors: bool = True) -> None:
         self._send(status, json.dumps(data).encode("utf-8"), "application/json", cors=cors)
 
-    def _error(self, status: HTTPStatus, message: str, *, cors: bool = True, drain: bool = True) -> None:
+    def _error(self, status: HTTPStatus, message: str, *, cors: bool = True, drain: bool = True,
+               headers: dict[str, str] | None = None) -> None:
         """Answer ``{"error": message}``; an unread request body is drained (bounded) or the connection closed."""
         if drain and self.command == "POST":
             length = self._content_length()
@@ -300,11 +366,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
             else:
                 while length > 0:
-                    chunk = self.rfile.read(min(length, 1 << 20))
+                    chunk = self.rfile.read(min(length, 1 << 16))  # small pieces, discarded: no memory held
                     if not chunk:
                         break
                     length -= len(chunk)
-        self._json(status, {"error": message}, cors=cors)
+        self._send(status, json.dumps({"error": message}).encode("utf-8"), "application/json", headers, cors=cors)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's name
         """No query strings in the log: they may hold the token."""
@@ -314,6 +380,25 @@ class Handler(BaseHTTPRequestHandler):
         log.info("%s %s %s", getattr(self, "command", "-"), path, code)
 
 
+def return_large_buffers() -> bool:
+    """Make glibc give every buffer of 1 MiB or more its own mapping, unmapped when freed.
+
+    glibc otherwise raises that threshold to the largest buffer freed so far, after which
+    uploads, spools and answers of tens of MB are carved from per-thread heaps that keep the
+    memory: under 16 concurrent 20 MB uploads the service peaked at 416 MiB, with this at 194 MiB
+    (docs/hardening.md). False where there is no ``mallopt`` (macOS, Windows): nothing changes.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, TypeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    m_mmap_threshold = -3
+    return bool(mallopt(m_mmap_threshold, 1 << 20))
+
+
 def make_server(config: ServeConfig) -> HelperServer:
     """Bind the service to 127.0.0.1 (``config.port``; 0 picks a free port); call ``serve_forever``."""
+    return_large_buffers()
     return HelperServer(config)

@@ -52,7 +52,7 @@ def output_name(name: str, sanitized_before: bool = False) -> str:
 
 def open_upload(data: bytes, config: ServeConfig) -> BinaryIO:
     """The upload as the reader takes it: gzip inflated, BOM dropped, capped like the upload."""
-    return wrap_stream(io.BytesIO(data), name="the upload", max_bytes=config.max_upload)
+    return wrap_stream(io.BytesIO(data), max_bytes=config.max_upload)
 
 
 def sanitize_bytes(data: bytes, config: ServeConfig, name: str) -> tuple[bytes, dict[str, Any]]:

@@ -18,13 +18,13 @@ Events, in document order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Iterator, Sequence
 
 import orjson
 
 from harscrub.errors import InputTooLargeError, InvalidHarError
-from harscrub.stream.decode import decode_json, deeper_than
+from harscrub.stream.decode import decode_json, deeper_than, exact_numbers
+from harscrub.stream.events import EntriesEnd, EntriesStart, Event, LogEnd, LogStart, Member, RawEntry
 
 CHUNK = 1 << 20
 #: Nesting deeper than this inside one entry or member is refused (real HARs nest < 30); it
@@ -40,45 +40,7 @@ _TO_BRACKET = re.compile(rb'[^"\[\]{}]*+(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"[^"\[\]{}]
 _SCALAR = re.compile(rb"[^\s,\]}\[{:\"]++")
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
-    key: str
-    value: Any
-    top: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RawEntry:
-    """One entry's exact bytes; ``value`` is the entry decoded, when the reader already had to
-    decode it to find where it ends (None otherwise: decode ``raw`` with :func:`decode_json`)."""
-
-    index: int
-    raw: bytes
-    offset: int
-    value: Any = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class LogStart:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class LogEnd:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class EntriesStart:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class EntriesEnd:
-    pass
-
-
-Event = Member | RawEntry | LogStart | LogEnd | EntriesStart | EntriesEnd
+__all__ = ["EntriesEnd", "EntriesStart", "Event", "HarReader", "LogEnd", "LogStart", "Member", "RawEntry"]
 
 
 #: Layout guesses that may fail before the reader stops trying (see HarReader._by_layout).
@@ -301,8 +263,11 @@ class HarReader:
         return str(key)
 
     def _value(self) -> Any:
+        """A member's value, its numbers as they were written (members are few and small)."""
         start, end = self._span()
-        value = decode_json(bytes(self._buf[start:end]), offset=self._offset(start), entry=self._entry)
+        raw = bytes(self._buf[start:end])
+        value = exact_numbers(raw, decode_json(raw, offset=self._offset(start), entry=self._entry),
+                              offset=self._offset(start), entry=self._entry)
         self._pos = end
         return value
 
@@ -347,8 +312,14 @@ class HarReader:
             self._pos += 1
         else:
             while True:
+                self._peek()
+                key_at = self._offset()
                 key = self._key()
                 if key == "entries":
+                    if seen_entries:
+                        # Both lists would be written (a duplicate key readers disagree on: most
+                        # keep the last one, some the first): refuse rather than guess.
+                        raise InvalidHarError("not a HAR: 'log.entries' appears twice", offset=key_at)
                     seen_entries = True
                     yield from self._entries()
                 else:

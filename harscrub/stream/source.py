@@ -27,10 +27,11 @@ DEFAULT_MAX_INPUT_BYTES = 8 << 30
 class _Capped(io.RawIOBase):
     """Raises once more than ``limit`` bytes have been read (a gzip bomb, a runaway pipe)."""
 
-    def __init__(self, inner: io.BufferedIOBase, limit: int, what: str) -> None:
+    def __init__(self, inner: io.BufferedIOBase, limit: int, what: str, source: str | None) -> None:
         self._inner = inner
         self._limit = limit
         self._what = what
+        self._source = source
         self._read = 0
 
     def readable(self) -> bool:
@@ -42,13 +43,15 @@ class _Capped(io.RawIOBase):
             # reported at the offset where it breaks, not at the start of a large read.
             data = self._inner.read1(len(b))
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise InvalidHarError(f"{self._what} is corrupt or truncated ({exc})", offset=self._read) from None
+            raise InvalidHarError(f"{self._what} is corrupt or truncated ({exc})", offset=self._read,
+                                  source=self._source) from None
         n = len(data)
         self._read += n
         if self._read > self._limit:
             raise InputTooLargeError(
                 f"{self._what} is larger than the {self._limit} byte limit (raise it with --max-size)",
                 offset=self._limit,
+                source=self._source,
             )
         b[:n] = data
         return n
@@ -75,19 +78,23 @@ def open_input(path: str | Path, *, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) ->
     return wrap_stream(raw, name=name, max_bytes=max_bytes)
 
 
-def wrap_stream(raw: BinaryIO, *, name: str = "input", max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> BinaryIO:
-    """Decompress gzip when the magic says so, drop a UTF-8 BOM, refuse UTF-16/32."""
+def wrap_stream(raw: BinaryIO, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> BinaryIO:
+    """Decompress gzip when the magic says so, drop a UTF-8 BOM, refuse UTF-16/32.
+
+    ``name`` (the file) is named in the errors raised here; the reader's errors are named by
+    the caller (:func:`harscrub.errors.about`).
+    """
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(_Passthrough(raw))
     head = buffered.peek(4)[:4]
     stream: io.BufferedIOBase = buffered
-    what = name
+    what = "the input"
     if head[:2] == GZIP_MAGIC:
         stream = gzip.GzipFile(fileobj=buffered, mode="rb")
-        what = f"{name} (gzip, decompressed)"
-    capped = io.BufferedReader(_Capped(stream, max_bytes, what), buffer_size=1 << 20)
+        what = "the input (gzip, decompressed)"
+    capped = io.BufferedReader(_Capped(stream, max_bytes, what, name), buffer_size=1 << 20)
     head = capped.peek(4)[:4]
     if head.startswith(UTF32_BOMS) or head.startswith(UTF16_BOMS):
-        raise InvalidHarError("the file is UTF-16 or UTF-32 encoded; HAR files must be UTF-8", offset=0)
+        raise InvalidHarError("the file is UTF-16 or UTF-32 encoded; HAR files must be UTF-8", offset=0, source=name)
     if head.startswith(UTF8_BOM):
         capped.read(3)
     return capped

@@ -10,8 +10,9 @@ sequence is iterated. Memory stays at ``keep + batch`` items whatever the count.
 Only what harscrub reports goes in here: findings name a secret by rule, place, keyed
 fingerprint and masked preview, never by value. Still, ``check`` sweeps the strings a finding
 shows (request URL, place) of every secret only once the whole file is read, and hits spill
-before that; so each block is also sealed, XORed with a SHAKE-256 keystream of a random key
-that lives only in this object's memory: no readable byte of it reaches the disk. ``in_memory=True`` keeps the blocks in a buffer instead of a file, for callers that must
+before that; so each block is also sealed (:class:`~harscrub.stream.sealed.Keystream`, the
+cipher of every temporary file harscrub writes), under a random key that lives only in this
+object's memory: no readable byte of it reaches the disk. ``in_memory=True`` keeps the blocks in a buffer instead of a file, for callers that must
 never touch the disk (``harscrub serve``).
 
 The items of a spilled batch come back as copies: treat an item as frozen once it has been
@@ -22,14 +23,14 @@ of its own on the receiving side.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import pickle
 import tempfile
 import weakref
 import zlib
 from typing import IO, Any, Generic, Iterable, Iterator, TypeVar
+
+from harscrub.stream.sealed import Keystream
 
 T = TypeVar("T")
 
@@ -39,13 +40,6 @@ KEEP = 1000
 BATCH = 1000
 
 _LENGTH = 8  # bytes of the length prefix of each block
-
-
-def _seal(key: bytes, position: int, data: bytes) -> bytes:
-    """XOR ``data`` with the keystream of ``key`` at ``position`` (each block has its own): sealing
-    and unsealing are the same operation."""
-    stream = hashlib.shake_256(key + position.to_bytes(8, "big")).digest(len(data))
-    return (int.from_bytes(data, "little") ^ int.from_bytes(stream, "little")).to_bytes(len(data), "little")
 
 
 class Spill(Generic[T]):
@@ -64,7 +58,7 @@ class Spill(Generic[T]):
         self._store: IO[bytes] | None = None
         self._closer: weakref.finalize[Any, Any] | None = None
         self._stored = 0
-        self._key = b""
+        self._keys: Keystream | None = None
         self.extend(items)
 
     # -- adding ----------------------------------------------------------------------------------
@@ -85,7 +79,7 @@ class Spill(Generic[T]):
             store: IO[bytes] = io.BytesIO() if self.in_memory else tempfile.TemporaryFile(prefix="harscrub-findings-")
             self._store = store
             self._closer = weakref.finalize(self, store.close)
-            self._key = os.urandom(32)
+            self._keys = Keystream()
         return self._store
 
     def _flush(self) -> None:
@@ -94,7 +88,8 @@ class Spill(Generic[T]):
         store = self._open()
         position = store.seek(0, io.SEEK_END)
         block = zlib.compress(pickle.dumps(self._tail, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        store.write(len(block).to_bytes(_LENGTH, "big") + _seal(self._key, position, block))
+        assert self._keys is not None
+        store.write(len(block).to_bytes(_LENGTH, "big") + self._keys.xor(position, block))
         self._stored += len(self._tail)
         self._tail = []
 
@@ -128,7 +123,8 @@ class Spill(Generic[T]):
                 raise ValueError("the spill was closed during iteration")
             store.seek(position)
             size = int.from_bytes(store.read(_LENGTH), "big")
-            batch: list[T] = pickle.loads(zlib.decompress(_seal(self._key, position, store.read(size))))
+            assert self._keys is not None
+            batch: list[T] = pickle.loads(zlib.decompress(self._keys.xor(position, store.read(size))))
             position += _LENGTH + size
             done += len(batch)
             yield from batch
@@ -152,7 +148,7 @@ class Spill(Generic[T]):
         if self._closer is not None:
             self._closer()
         self._store, self._closer = None, None
-        self._head, self._tail, self._stored, self._key = [], [], 0, b""
+        self._head, self._tail, self._stored, self._keys = [], [], 0, None
 
     def __getstate__(self) -> dict[str, Any]:
         data = b""
@@ -160,7 +156,8 @@ class Spill(Generic[T]):
             self._store.seek(0)
             data = self._store.read()
         return {"keep": self.keep, "batch": self.batch, "in_memory": self.in_memory,
-                "head": self._head, "tail": self._tail, "stored": self._stored, "data": data, "key": self._key}
+                "head": self._head, "tail": self._tail, "stored": self._stored, "data": data,
+                "key": self._keys.key if self._keys else b"", "aes": bool(self._keys and self._keys.aes)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         Spill.__init__(self, keep=state["keep"], batch=state["batch"], in_memory=state["in_memory"])
@@ -168,5 +165,5 @@ class Spill(Generic[T]):
         self._tail = list(state["tail"])
         if state["data"]:
             self._open().write(state["data"])  # the same blocks at the same places, under the same key
-            self._key = state["key"]
+            self._keys = Keystream(state["key"], aes=state.get("aes", False))
             self._stored = state["stored"]

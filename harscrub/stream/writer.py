@@ -3,20 +3,59 @@
 from __future__ import annotations
 
 import json
+import os
 from array import array
 from typing import Any, BinaryIO
 
 import orjson
 
+from harscrub.stream.decode import as_fragment
+
 _OPTIONS = orjson.OPT_INDENT_2
 
 
 def dump(value: Any) -> bytes:
-    """JSON bytes of one value; lone surrogates (which orjson refuses) are escaped."""
+    """JSON bytes of one value: numbers kept as text (:class:`~harscrub.stream.decode.NumberText`) written as they were
+    read, lone surrogates (which orjson refuses) written as ``\\uXXXX`` escapes."""
     try:
-        return orjson.dumps(value, option=_OPTIONS)
+        return orjson.dumps(value, default=as_fragment, option=_OPTIONS)
     except TypeError:
-        return json.dumps(value, ensure_ascii=True, indent=2).encode("ascii")
+        return _dump_surrogates(value)
+
+
+def _dump_surrogates(value: Any) -> bytes:
+    """:func:`dump` for a value with lone surrogates: each string holding one goes in as the
+    escaped text the standard library writes for it (a key through a placeholder swapped back)."""
+    keys: dict[str, str] = {}
+    nonce = os.urandom(8).hex()
+
+    def text(s: str) -> Any:
+        try:
+            s.encode("utf-8")
+        except UnicodeEncodeError:
+            return orjson.Fragment(json.dumps(s, ensure_ascii=True).encode("ascii"))
+        return s
+
+    def key(k: Any) -> Any:
+        if isinstance(k, str) and not isinstance(text(k), str):
+            stand_in = f"\x00harscrub-key-{nonce}-{len(keys)}\x00"
+            keys[stand_in] = k
+            return stand_in
+        return k
+
+    def mend(v: Any) -> Any:
+        if isinstance(v, str):
+            return text(v)
+        if isinstance(v, dict):
+            return {key(k): mend(item) for k, item in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [mend(item) for item in v]
+        return v
+
+    out = orjson.dumps(mend(value), default=as_fragment, option=_OPTIONS)
+    for stand_in, original in keys.items():
+        out = out.replace(orjson.dumps(stand_in), json.dumps(original, ensure_ascii=True).encode("ascii"))
+    return out
 
 
 class HarWriter:

@@ -31,7 +31,7 @@ from harscrub.engine.scan import CheckOptions
 from harscrub.findings.results import CheckResult
 from harscrub.ignore import read_ignore_file, without_ignored
 from harscrub.policy import Policy
-from harscrub.stream.atomic import atomic_output
+from harscrub.stream.atomic import atomic_output, refuse_clobber
 
 report.register(TEXT)
 
@@ -164,6 +164,7 @@ def check(
         ignore_path = settings["ignore-file"] or (None if isolated else find_ignore_file())
         accepted = read_ignore_file(Path(ignore_path)) if ignore_path else frozenset()
         paths = expand_paths(files)
+        refuse_clobber(output, inputs=[*paths, against, settings["key-file"], *settings["rules"], ignore_path])
         if against is not None and len(paths) != 1:
             raise typer.BadParameter("--against ORIGINAL takes exactly one FILE: the sanitized copy", param_hint="FILE")
         if "-" in paths and len(paths) > 1:

@@ -17,7 +17,7 @@ from rich.text import Text
 from harscrub.cli import options as opt
 from harscrub.cli.app import app, guarded
 from harscrub.engine.inventory import Inventory, inspect_file
-from harscrub.stream.atomic import atomic_output
+from harscrub.stream.atomic import atomic_output, refuse_clobber
 
 FATE_STYLE = {"redacted": "red", "url-redacted": "yellow", "scanned": "", "kept": "dim"}
 FATE_TEXT = {
@@ -89,6 +89,7 @@ def inspect(
         settings = opt.settings(config, isolated, rules=rules, disable_rules=disable_rule, severity=severity,
                                 allow=allow, key_file=key_file, max_size=max_size, max_entry_size=max_entry_size)
         policy = settings.policy(on_new_key=opt.new_key_note)
+        refuse_clobber(output, inputs=[input, settings["key-file"], *settings["rules"]])
         _ = policy.rules  # load and validate rule files before reading any input
         inventory = inspect_file(input, policy)
         to_stdout = output is None or output == "-"

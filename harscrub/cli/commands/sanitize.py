@@ -26,7 +26,7 @@ from harscrub.errors import HarscrubError, OutputError
 from harscrub.findings.results import Report
 from harscrub.policy import Policy
 from harscrub.stream import jsonstream
-from harscrub.stream.atomic import atomic_output
+from harscrub.stream.atomic import atomic_output, refuse_clobber
 from harscrub.stream.jsonstream import Items
 from harscrub.stream.source import GZIP_MAGIC, open_input
 
@@ -168,6 +168,8 @@ def sanitize(
                 raise typer.BadParameter(f"{src} and {seen[str(Path(dst).resolve())]} would both be written to {dst}",
                                          param_hint="IN")
             seen[str(Path(dst).resolve())] = src
+        refuse_clobber(report, inputs=[*(src for src, _ in jobs), settings["key-file"], *settings["rules"]],
+                       outputs=[dst for _, dst in jobs])
         policy = settings.policy(on_new_key=None if quiet else opt.new_key_note)
         _ = policy.rules  # load and validate rule files before reading any input
         if output_dir is not None:
