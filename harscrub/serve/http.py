@@ -32,7 +32,6 @@ goes away mid-request or mid-response costs one log line, never a traceback.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import logging
 import socket
@@ -49,6 +48,7 @@ from harscrub.errors import HarscrubError, InputTooLargeError
 from harscrub.serve.config import LOOPBACK, ServeConfig
 from harscrub.serve.guard import host_allowed, token_matches
 from harscrub.serve.jobs import upload_name
+from harscrub.serve.memory import return_large_buffers
 from harscrub.serve.outcome import sanitize_for_review
 from harscrub.serve.review import ReviewStore, parse_keep
 from harscrub.serve.userscript import render_userscript, web_file
@@ -378,24 +378,6 @@ class Handler(BaseHTTPRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = urlsplit(self.path).path if hasattr(self, "path") else "-"
         log.info("%s %s %s", getattr(self, "command", "-"), path, code)
-
-
-def return_large_buffers() -> bool:
-    """Make glibc give every buffer of 1 MiB or more its own mapping, unmapped when freed.
-
-    glibc otherwise raises that threshold to the largest buffer freed so far, after which
-    uploads, spools and answers of tens of MB are carved from per-thread heaps that keep the
-    memory: under 16 concurrent 20 MB uploads the service peaked at 416 MiB, with this at 194 MiB
-    (docs/hardening.md). False where there is no ``mallopt`` (macOS, Windows): nothing changes.
-    """
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError, TypeError):
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    m_mmap_threshold = -3
-    return bool(mallopt(m_mmap_threshold, 1 << 20))
 
 
 def make_server(config: ServeConfig) -> HelperServer:
