@@ -1,9 +1,10 @@
-"""End-to-end throughput of harscrub against a whole-file orjson baseline.
+"""End-to-end CPU cost of harscrub against a whole-file orjson baseline measured in the same run.
 
-    python benchmarks/throughput.py --sizes 50MB,200MB,1GB [--data-dir benchmarks/data] [--runs 3] [--markdown]
+    python benchmarks/throughput.py --sizes 50MB,200MB,1GB [--layouts chrome,compact] [--runs 3] [--markdown]
 
-For each size a Chrome-shaped HAR is generated once (``generate.py``, cached in the data
-directory, which is gitignored) and then, in the same run and in alternating order:
+For each size and layout (``chrome``: Chrome's 2-space indentation; ``compact``: no whitespace) a
+HAR is generated once (``generate.py``, cached in the data directory, which is gitignored) and
+then, in the same run and in alternating order:
 
 - ``baseline``: a subprocess doing ``orjson.loads(open(f, 'rb').read())`` then ``orjson.dumps``
   to an output file, the ceiling for a JSON-rewriting tool in Python;
@@ -11,13 +12,21 @@ directory, which is gitignored) and then, in the same run and in alternating ord
 - ``check``: ``harscrub check FILE --quiet`` (exit status 1 means "secrets found", which the
   generated files have: it is not a failure).
 
-Each is a separate process, timed whole (interpreter start-up included) from spawn to exit.
-Peak RSS comes from ``wait4()`` on that process (its ``ru_maxrss``: the peak of the process, or
-of its largest waited-for descendant), and if the process spawns workers, from sampling the
-whole process tree every 20 ms and summing; the larger of the two is reported. The page cache
-is warmed before timing so the first tool does not pay for disk reads. Medians of ``--runs``
-runs are reported; the ratio is harscrub's throughput over the baseline's. If harscrub cannot
-be run yet, its rows read ``n/a`` and the baseline still runs.
+Before them, a start-up section times ``harscrub --version`` and ``harscrub sanitize`` of the
+tiny ``samples/api-console.har`` (``--no-startup`` skips it; so does ``--tools baseline``).
+
+Each is a separate process, measured whole (interpreter start-up included). The machine is
+shared, so wall time is noise: the figure that counts is CPU time, user + sys of the process (and
+of any descendants it waited for) from ``wait4()``, and each row reports the minimum over
+``--runs`` interleaved runs; the ratio is the baseline's minimum CPU time over the tool's (1.00x =
+as fast as orjson load + dump, higher is faster). Minimum wall time is shown alongside. Peak RSS
+(the maximum over runs) comes from ``wait4()`` too (``ru_maxrss``: the peak of the process, or of
+its largest waited-for descendant), and if the process spawns workers, from sampling the whole
+process tree every 20 ms and summing; the larger of the two is reported. Linux keeps the RSS
+high-water mark across exec, so ``ru_maxrss`` is never below this script's own peak at spawn
+(20-30 MiB): a tool that stays under it reads ``≤ N``, an upper bound. The page cache is
+warmed before timing so the first tool does not pay for disk reads. If harscrub cannot be run
+yet, its rows read ``n/a`` and the baseline still runs.
 """
 
 from __future__ import annotations
@@ -26,16 +35,16 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shlex
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +63,21 @@ BASELINE_CODE = (
 )
 
 TOOLS = ("baseline", "sanitize", "check")
+#: The start-up section: harscrub's fixed cost, on no input and on a tiny file.
+STARTUP_TOOLS = ("version", "startup")
+STARTUP_SAMPLE = REPO / "samples" / "api-console.har"
+LAYOUTS = ("chrome", "compact")
 LABELS = {
     "baseline": "baseline: orjson load + dump, whole file",
     "sanitize": "harscrub sanitize",
     "check": "harscrub check",
+    "version": "harscrub --version",
+    "startup": f"harscrub sanitize {STARTUP_SAMPLE.relative_to(REPO)}",
 }
+#: The harscrub subcommand each tool needs (``--version`` needs none).
+SUBCOMMAND = {"sanitize": "sanitize", "check": "check", "startup": "sanitize"}
 #: Exit statuses that mean success for each tool (check exits 1 when it finds secrets).
-OK_STATUS = {"baseline": (0,), "sanitize": (0,), "check": (0, 1)}
+OK_STATUS = {"baseline": (0,), "sanitize": (0,), "check": (0, 1), "version": (0,), "startup": (0,)}
 
 
 # ------------------------------------------------------------------------------ measuring
@@ -68,8 +85,10 @@ OK_STATUS = {"baseline": (0,), "sanitize": (0,), "check": (0, 1)}
 
 @dataclass
 class Run:
-    wall: float
+    wall: float  # seconds, spawn to exit
+    cpu: float  # seconds, user + sys
     rss: int  # bytes
+    rss_floor: int  # bytes: this script's peak RSS at spawn, below which ``rss`` cannot go
     status: int
     stderr: str = ""
 
@@ -131,8 +150,10 @@ def _tree_rss_sampler(pid: int, stop: threading.Event, peak: list[int], interval
 
 
 def measure(cmd: list[str], timeout: float) -> Run:
-    """Run ``cmd``; wall time from spawn to exit, peak RSS of the process (tree)."""
+    """Run ``cmd``; wall time from spawn to exit, CPU time (user + sys, from ``wait4``), peak RSS of the
+    process (tree)."""
     with tempfile.TemporaryFile() as err:
+        floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                                 start_new_session=True)
@@ -167,7 +188,7 @@ def measure(cmd: list[str], timeout: float) -> Run:
     if timed_out.is_set():
         tail = f"timed out after {timeout:.0f}s\n" + tail
     rss = max(usage.ru_maxrss * 1024, peak[0])  # ru_maxrss is in KiB on Linux
-    return Run(wall, rss, rc, tail)
+    return Run(wall, usage.ru_utime + usage.ru_stime, rss, floor, rc, tail)
 
 
 # ------------------------------------------------------------------------------ harscrub
@@ -287,9 +308,9 @@ def machine_line(m: dict[str, Any]) -> str:
 # ------------------------------------------------------------------------------ data
 
 
-def dataset(data_dir: Path, size: int, seed: int) -> tuple[Path, dict[str, Any]]:
-    """The cached generated file for ``size`` (generated on first use) and its metadata."""
-    path = data_dir / f"chrome-{format_size(size)}-s{seed}-v{GENERATOR_VERSION}.har"
+def dataset(data_dir: Path, size: int, layout: str, seed: int) -> tuple[Path, dict[str, Any]]:
+    """The cached generated file for ``size`` and ``layout`` (generated on first use) and its metadata."""
+    path = data_dir / f"{layout}-{format_size(size)}-s{seed}-v{GENERATOR_VERSION}.har"
     meta_path = path.with_suffix(".meta.json")
     if path.is_file() and meta_path.is_file():
         meta = json.loads(meta_path.read_text())
@@ -299,8 +320,8 @@ def dataset(data_dir: Path, size: int, seed: int) -> tuple[Path, dict[str, Any]]
     if free < size * 1.1:
         raise SystemExit(f"not enough disk space in {data_dir} to generate {format_size(size)} ({free / 1e9:.1f} GB free)")
     print(f"generating {path.name} ...", file=sys.stderr, flush=True)
-    st = generate_har(path, size, seed=seed)
-    meta = {"bytes": st.bytes, "entries": st.entries, "pages": st.pages, "seed": seed,
+    st = generate_har(path, size, seed=seed, indent=layout == "chrome")
+    meta = {"bytes": st.bytes, "entries": st.entries, "pages": st.pages, "seed": seed, "layout": layout,
             "generator_version": GENERATOR_VERSION, "kinds": st.kinds}
     meta_path.write_text(json.dumps(meta, indent=2))
     print(f"  {st.bytes:,} bytes, {st.entries:,} entries in {st.seconds:.1f}s ({st.mb_per_s:.0f} MB/s)",
@@ -320,88 +341,124 @@ def warm(path: Path) -> None:
 
 @dataclass
 class Row:
-    size_label: str
-    bytes: int
-    entries: int
+    input: str  # what the tool ran on, as the tables show it; a baseline row is compared with its input's
     tool: str
+    info: dict[str, Any] = field(default_factory=dict)  # facts about the input, for --json
     runs: list[Run] = field(default_factory=list)
     na: str = ""  # why the tool did not run
     failed: str = ""
 
     @property
+    def ok(self) -> bool:
+        return bool(self.runs) and not self.failed
+
+    @property
+    def cpu(self) -> float | None:
+        return min(r.cpu for r in self.runs) if self.ok else None
+
+    @property
     def wall(self) -> float | None:
-        return statistics.median(r.wall for r in self.runs) if self.runs and not self.failed else None
+        return min(r.wall for r in self.runs) if self.ok else None
 
     @property
     def rss(self) -> int | None:
-        return int(statistics.median(r.rss for r in self.runs)) if self.runs and not self.failed else None
+        return max(r.rss for r in self.runs) if self.ok else None
 
     @property
-    def mbps(self) -> float | None:
-        w = self.wall
-        return self.bytes / 1e6 / w if w else None
+    def rss_is_floor(self) -> bool:
+        """Whether ``rss`` is only this script's own peak (the tool's is at most that)."""
+        top = max(self.runs, key=lambda r: r.rss)
+        return top.rss <= top.rss_floor
 
 
-def command_for(tool: str, harscrub: list[str] | None, src: Path, out: Path) -> list[str]:
-    if tool == "baseline":
-        return [sys.executable, "-c", BASELINE_CODE, str(src), str(out)]
-    assert harscrub is not None
-    if tool == "sanitize":
-        return [*harscrub, "sanitize", str(src), "-o", str(out), "--quiet"]
-    return [*harscrub, "check", str(src), "--quiet"]
-
-
-def bench_size(size: int, tools: list[str], harscrub: list[str] | None, na: dict[str, str], args: argparse.Namespace) -> list[Row]:
-    src, meta = dataset(args.data_dir, size, args.seed)
-    rows = {t: Row(format_size(size), meta["bytes"], meta["entries"], t, na=na.get(t, "")) for t in tools}
-    live = [t for t in tools if not rows[t].na]
-    warm(src)
-    out = args.data_dir / f"out-{os.getpid()}.har"
+def run_interleaved(rows: list[Row], commands: dict[str, list[str]], out: Path, args: argparse.Namespace) -> None:
+    """``--runs`` rounds over the runnable rows, in alternating order, each run appended to its row.
+    ``out`` is the output path the commands write to: removed before and after every run."""
+    live = [r for r in rows if not r.na]
     for i in range(args.runs):
-        order = live if i % 2 == 0 else live[::-1]
-        for tool in order:
-            row = rows[tool]
+        for row in live if i % 2 == 0 else live[::-1]:
             if row.failed:
                 continue
             out.unlink(missing_ok=True)
             try:
-                run = measure(command_for(tool, harscrub, src, out), args.timeout)
+                run = measure(commands[row.tool], args.timeout)
             finally:
                 out.unlink(missing_ok=True)
-                for left in args.data_dir.glob(f".{out.name}*"):  # temp files of a killed run
+                for left in out.parent.glob(f".{out.name}*"):  # temp files of a killed run
                     left.unlink(missing_ok=True)
-            if run.status not in OK_STATUS[tool]:
+            if run.status not in OK_STATUS[row.tool]:
                 row.failed = "timed out" if run.stderr.startswith("timed out") else f"exit {run.status}"
-                print(f"  {tool} failed on {src.name} (exit {run.status}):\n{run.stderr.rstrip()}", file=sys.stderr)
+                print(f"  {row.tool} failed on {row.input} (exit {run.status}):\n{run.stderr.rstrip()}", file=sys.stderr)
                 continue
             row.runs.append(run)
-            print(f"  {format_size(size):>6} run {i + 1}/{args.runs} {tool:<8} {run.wall:7.2f}s "
-                  f"{meta['bytes'] / 1e6 / run.wall:7.1f} MB/s {run.rss / 2**20:8.0f} MiB  (exit {run.status})",
-                  file=sys.stderr, flush=True)
-    return [rows[t] for t in tools]
+            print(f"  {row.input:<30} run {i + 1}/{args.runs} {row.tool:<8} cpu {run.cpu:7.3f}s "
+                  f"wall {run.wall:7.3f}s {run.rss / 2**20:6.0f} MiB  (exit {run.status})", file=sys.stderr, flush=True)
+
+
+def bench_input(size: int, layout: str, tools: list[str], harscrub: list[str] | None, na: dict[str, str],
+                args: argparse.Namespace) -> list[Row]:
+    src, meta = dataset(args.data_dir, size, layout, args.seed)
+    info = {"size": format_size(size), "layout": layout, "bytes": meta["bytes"], "entries": meta["entries"]}
+    label = f"{format_size(size)}, {layout}, {meta['entries']:,} entries"
+    rows = [Row(label, t, info, na=na.get(t, "")) for t in tools]
+    out = args.data_dir / f"out-{os.getpid()}.har"
+    commands = {"baseline": [sys.executable, "-c", BASELINE_CODE, str(src), str(out)]}
+    if harscrub is not None:
+        commands["sanitize"] = [*harscrub, "sanitize", str(src), "-o", str(out), "--quiet"]
+        commands["check"] = [*harscrub, "check", str(src), "--quiet"]
+    warm(src)
+    run_interleaved(rows, commands, out, args)
+    return rows
+
+
+def bench_startup(harscrub: list[str] | None, na: dict[str, str], args: argparse.Namespace) -> list[Row]:
+    sample = STARTUP_SAMPLE
+    rows = [Row("start-up", "version", na=na.get("version", "")),
+            Row("start-up", "startup", {"file": str(sample.relative_to(REPO))}, na=na.get("startup", ""))]
+    if sample.is_file():
+        rows[1].info["bytes"] = sample.stat().st_size
+        warm(sample)
+    elif not rows[1].na:
+        rows[1].na = f"{sample} not found"
+    out = args.data_dir / f"out-{os.getpid()}.har"
+    commands: dict[str, list[str]] = {}
+    if harscrub is not None:
+        commands["version"] = [*harscrub, "--version"]
+        commands["startup"] = [*harscrub, "sanitize", str(sample), "-o", str(out), "--quiet"]
+    run_interleaved(rows, commands, out, args)
+    return rows
 
 
 # ------------------------------------------------------------------------------ reporting
 
 
-def _fmt_rows(rows: list[Row]) -> list[list[str]]:
-    base = {r.size_label: r for r in rows if r.tool == "baseline"}
-    out = []
+def vs_orjson(rows: list[Row]) -> list[float | None]:
+    """For each row, its input's baseline minimum CPU time over the row's (None without a baseline)."""
+    base = {r.input: r.cpu for r in rows if r.tool == "baseline"}
+    out: list[float | None] = []
     for r in rows:
-        b = base.get(r.size_label)
-        if r.na or r.failed:
-            cells = ["n/a" if r.na else f"failed ({r.failed})", "", "", "", ""]
-        else:
-            ratio = f"{r.mbps / b.mbps:.2f}x" if b and b.mbps and r.mbps else "–"
-            lo, hi = min(x.wall for x in r.runs), max(x.wall for x in r.runs)
-            cells = [f"{r.wall:.2f}", f"{lo:.2f}–{hi:.2f}", f"{r.mbps:.0f}", ratio, f"{(r.rss or 0) / 2**20:.0f}"]
-        out.append([r.size_label, LABELS[r.tool], *cells])
+        b, c = base.get(r.input), r.cpu
+        out.append(b / c if b and c else None)
     return out
 
 
+def _cells(rows: list[Row], times: str, ratio_sign: str) -> list[list[str]]:
+    """input, tool, CPU, ratio, wall, RSS MiB per row; ``times`` is appended to seconds."""
+    body = []
+    for r, ratio in zip(rows, vs_orjson(rows)):
+        cpu, wall, rss = r.cpu, r.wall, r.rss
+        if cpu is not None and wall is not None and rss is not None:
+            cells = [f"{cpu:.3f}{times}", f"{ratio:.2f}{ratio_sign}" if ratio else "–", f"{wall:.3f}{times}",
+                     f"{'≤ ' if r.rss_is_floor else ''}{rss / 2**20:.0f}"]
+        else:
+            cells = ["n/a" if r.na else f"failed ({r.failed})", "", "", ""]
+        body.append([r.input, LABELS[r.tool], *cells])
+    return body
+
+
 def print_table(rows: list[Row]) -> None:
-    head = ["size", "tool", "wall s", "range s", "MB/s", "vs baseline", "peak RSS MiB"]
-    body = _fmt_rows(rows)
+    head = ["input", "tool", "CPU s (min)", "vs orjson (CPU)", "wall s (min)", "peak RSS MiB"]
+    body = _cells(rows, "", "x")
     widths = [max(len(x) for x in col) for col in zip(head, *body)]
     line = "  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths)))
     print(line)
@@ -411,38 +468,58 @@ def print_table(rows: list[Row]) -> None:
 
 
 def print_markdown(rows: list[Row], m: dict[str, Any], runs: int, seed: int, harscrub_desc: str) -> None:
-    print("| input | tool | wall (median) | throughput | vs baseline | peak RSS |")
+    print("| input (size, layout, entries) | tool | CPU s (min) | vs orjson (CPU) | wall s (min) | peak RSS |")
     print("|---|---|---:|---:|---:|---:|")
-    seen = set()
-    for r in rows:
-        first = r.size_label not in seen
-        seen.add(r.size_label)
-        label = f"{r.size_label} ({r.entries:,} entries)" if first else ""
-        if r.na or r.failed:
-            print(f"| {label} | {LABELS[r.tool]} | {'n/a' if r.na else f'failed ({r.failed})'} | | | |")
-            continue
-        base = next((b for b in rows if b.size_label == r.size_label and b.tool == "baseline"), None)
-        ratio = f"{r.mbps / base.mbps:.2f}×" if base and base.mbps and r.mbps else "–"
-        print(f"| {label} | {LABELS[r.tool]} | {r.wall:.2f} s | {r.mbps:.0f} MB/s | {ratio} | {(r.rss or 0) / 2**20:.0f} MiB |")
+    previous = ""
+    for cells in _cells(rows, " s", "×"):
+        label, previous = ("" if cells[0] == previous else cells[0]), cells[0]
+        rss = f"{cells[5]} MiB" if cells[5] else ""
+        print(f"| {label} | {' | '.join(cells[1:5])} | {rss} |")
     print()
-    per = f"Medians of {runs} runs per cell" if runs > 1 else "One run per cell"
-    print(f"Machine: {machine_line(m)}. {per}, tools run alternately in one session; "
-          f"whole-process wall time (interpreter start-up included) and peak RSS; MB = 10^6 bytes of input. "
-          f"Inputs: Chrome-shaped HARs from `benchmarks/generate.py` (seed {seed}, "
-          f"generator v{GENERATOR_VERSION}), page cache warm. harscrub: {harscrub_desc}.")
+    how = f"Minimum of {runs} interleaved runs per cell" if runs > 1 else "One run per cell"
+    sample = next((r.info for r in rows if r.tool == "startup" and "bytes" in r.info), None)
+    startup = (f" Start-up: `harscrub --version`, and `harscrub sanitize -o TMP --quiet` of the "
+               f"{sample['bytes'] / 1e3:.0f} KB `{sample['file']}`." if sample else "")
+    print(f"Machine: {machine_line(m)}. {how}, CPU time = user+sys of the process (interpreter start-up "
+          f"included); vs orjson = the baseline's CPU time over the tool's on the same input (higher is faster); "
+          f"peak RSS = maximum over runs (≤ N: under the benchmark script's own, which bounds it). Inputs: HARs from `benchmarks/generate.py` (seed {seed}, "
+          f"generator v{GENERATOR_VERSION}; chrome = 2-space indented, compact = no whitespace), page cache warm."
+          f"{startup} harscrub: {harscrub_desc}.")
+
+
+def write_json(path: Path, rows: list[Row], m: dict[str, Any], args: argparse.Namespace, harscrub_desc: str) -> None:
+    path.write_text(json.dumps({
+        "machine": m, "runs": args.runs, "seed": args.seed, "generator_version": GENERATOR_VERSION,
+        "harscrub": harscrub_desc,
+        "rows": [{"input": r.input, "tool": r.tool, **r.info, "na": r.na, "failed": r.failed,
+                  "min_cpu": r.cpu, "min_wall": r.wall, "max_rss": r.rss, "vs_orjson_cpu": ratio,
+                  "runs": [{"wall": x.wall, "cpu": x.cpu, "rss": x.rss, "rss_floor": x.rss_floor, "status": x.status}
+                           for x in r.runs]}
+                 for r, ratio in zip(rows, vs_orjson(rows))],
+    }, indent=2))
 
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _names(text: str, known: tuple[str, ...], what: str, ap: argparse.ArgumentParser) -> list[str]:
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    bad = [t for t in names if t not in known]
+    if bad or not names:
+        ap.error(f"unknown {what} {bad}; choose from {','.join(known)}")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="50MB,200MB,1GB", help="comma-separated sizes (default 50MB,200MB,1GB)")
+    ap.add_argument("--layouts", default="chrome", help=f"comma-separated subset of {','.join(LAYOUTS)} (default chrome)")
     ap.add_argument("--data-dir", type=Path, default=HERE / "data", help="where generated inputs are cached")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0, help="generator seed")
     ap.add_argument("--tools", default=",".join(TOOLS), help=f"subset of {','.join(TOOLS)}")
+    ap.add_argument("--no-startup", action="store_true", help="skip the start-up section")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one run is killed (default 1800)")
     ap.add_argument("--harscrub", metavar="CMD", help='how to run harscrub, e.g. "python -m harscrub" (default: found)')
     ap.add_argument("--markdown", action="store_true", help="also print a Markdown table for docs/benchmarks.md")
@@ -455,40 +532,44 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError as exc:
         ap.error(str(exc))
-    tools = [t.strip() for t in args.tools.split(",") if t.strip()]
-    bad = [t for t in tools if t not in TOOLS]
-    if bad or not tools:
-        ap.error(f"unknown tool(s) {bad}; choose from {TOOLS}")
+    layouts = _names(args.layouts, LAYOUTS, "layout(s)", ap)
+    tools = _names(args.tools, TOOLS, "tool(s)", ap)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
     args.data_dir.mkdir(parents=True, exist_ok=True)
 
+    harscrub_tools = [t for t in tools if t != "baseline"]
+    startup = bool(harscrub_tools) and not args.no_startup
+    if startup:
+        harscrub_tools.extend(STARTUP_TOOLS)
     na: dict[str, str] = {}
     harscrub: list[str] | None = None
     harscrub_desc = "not run"
-    if any(t != "baseline" for t in tools):
+    if harscrub_tools:
         harscrub, why = find_harscrub(args.harscrub)
         if harscrub is None:
             print(f"harscrub rows will read n/a: {why}", file=sys.stderr)
-            for t in tools:
-                if t != "baseline":
-                    na[t] = why
+            na = dict.fromkeys(harscrub_tools, why)
             harscrub_desc = "n/a"
         else:
-            for t in tools:
-                if t != "baseline":
-                    ok, why = subcommand_ok(harscrub, t)
-                    if not ok:
-                        na[t] = why
-                        print(f"harscrub {t} will read n/a: {why}", file=sys.stderr)
+            broken = {}
+            for sub in sorted({SUBCOMMAND[t] for t in harscrub_tools if t in SUBCOMMAND}):
+                ok, why = subcommand_ok(harscrub, sub)
+                if not ok:
+                    broken[sub] = why
+                    print(f"harscrub {sub} will read n/a: {why}", file=sys.stderr)
+            na = {t: broken[SUBCOMMAND[t]] for t in harscrub_tools if SUBCOMMAND.get(t) in broken}
             shown = " ".join(Path(harscrub[0]).name if i == 0 else c for i, c in enumerate(harscrub))
             harscrub_desc = f"{harscrub_version()} (run as `{shown}`)"
 
     m = machine()
     print(f"machine: {machine_line(m)}", file=sys.stderr)
     rows: list[Row] = []
+    if startup:
+        rows.extend(bench_startup(harscrub, na, args))
     for size in sizes:
-        rows.extend(bench_size(size, tools, harscrub, na, args))
+        for layout in layouts:
+            rows.extend(bench_input(size, layout, tools, harscrub, na, args))
 
     print()
     print_table(rows)
@@ -496,15 +577,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print_markdown(rows, m, args.runs, args.seed, harscrub_desc)
     if args.json:
-        args.json.write_text(json.dumps({
-            "machine": m, "runs": args.runs, "seed": args.seed, "generator_version": GENERATOR_VERSION,
-            "harscrub": harscrub_desc,
-            "rows": [{**{k: v for k, v in asdict(r).items() if k != "runs"}, "median_wall": r.wall, "mb_per_s": r.mbps,
-                      "median_rss": r.rss, "runs": [{"wall": x.wall, "rss": x.rss, "status": x.status} for x in r.runs]}
-                     for r in rows],
-        }, indent=2))
-    failed = [r for r in rows if r.failed]
-    return 1 if failed else 0
+        write_json(args.json, rows, m, args, harscrub_desc)
+    return 1 if any(r.failed for r in rows) else 0
 
 
 if __name__ == "__main__":

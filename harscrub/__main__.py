@@ -1,3 +1,3 @@
-from harscrub.cli.app import main
+from harscrub.cli import main
 
 main()

@@ -5,7 +5,9 @@ secret; and it does skip the ordinary strings that make up most of a HAR."""
 from __future__ import annotations
 
 import base64
+import io
 import json
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, quote_plus
 
@@ -20,8 +22,13 @@ from harscrub.engine import formats
 from harscrub.engine.formats.url import redact_url
 from harscrub.engine.place import Where
 from harscrub.engine.redactor import Redactor
+from harscrub.engine.sanitize import sanitize_stream
 from harscrub.engine.walk import walk_entry
 from harscrub.findings.finding import Finding
+from harscrub.policy import Policy
+from harscrub.stream.source import wrap_stream
+
+from .factories import CORPUS, SAMPLES
 
 RULES = load_rules()
 KEY = b"k" * 32
@@ -214,3 +221,30 @@ def test_candidate_scan_finds_what_the_re2_set_finds(secret: str) -> None:
     for text in hidden(secret) + [secret * 3, f"{secret}\n{secret}"]:
         for place in ("text", "url"):
             assert fast.find(text, place) == slow.find(text, place), (text[:80], place)
+
+
+# -- whole files: the gate is conservative ------------------------------------------------------
+def _sanitized(path: Path) -> bytes:
+    out = io.BytesIO()
+    with open(path, "rb") as src:
+        sanitize_stream(wrap_stream(src), out, Policy(key=KEY))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("path", sorted([*CORPUS.glob("*.har"), *SAMPLES]), ids=lambda p: p.name)
+def test_every_real_capture_comes_out_the_same_with_the_gate_off(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the gate skips, the full walk would have left alone: byte for byte, on every capture
+    harscrub ships or is tried on (real browsers' and tools' files)."""
+    gated = _sanitized(path)
+    monkeypatch.setattr(Prefilter, "judge", lambda self, text: (False, False))
+    monkeypatch.setattr(Prefilter, "quiet", lambda self, strings: (set(), set()))
+    assert _sanitized(path) == gated
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(EXAMPLES), st.integers(0, 3), st.sampled_from(MIMES))
+def test_large_bodies_come_out_the_same_with_the_gate_off(secret: str, depth: int, mime: str) -> None:
+    """Bodies past the batching bound (16 KB) take the same decisions as short ones."""
+    filler = json.dumps({"rows": [{"id": i, "name": f"row {i}", "ok": True} for i in range(700)]})
+    body = filler[:-1] + ', "note": ' + json.dumps(hidden(secret)[depth]) + "}"
+    same_both_ways(lambda r: r.body(body, mime, WHERE), body)

@@ -130,11 +130,7 @@ def _root(
 
 
 def main() -> None:
-    if sys.argv[1:] in (["--version"], ["-V"]):  # answered before the commands are imported
-        from harscrub._version import __version__
-
-        print(f"harscrub {__version__}")
-        return
+    """Register the commands and run (``harscrub.cli.main`` has answered ``--version``)."""
     from harscrub.cli.commands import register
 
     register()

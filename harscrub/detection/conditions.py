@@ -12,6 +12,7 @@ the RE2 syntax the rules use; a pattern it cannot read gets no condition.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import warnings
 from typing import Any, Iterable
@@ -47,8 +48,12 @@ _OPTIONS.log_errors = False
 _UNREADABLE = re.compile(r"\[:\^?[a-z]+:\]|\\[pPQCzA]|\\x\{")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(pattern: str) -> Any:
-    """The pattern's syntax tree (Python's parser reads the RE2 syntax the rules use), or None."""
+    """The pattern's syntax tree (Python's parser reads the RE2 syntax the rules use), or None.
+
+    Cached: each rule is read once per place it applies to and by the prefilter; callers only
+    read the tree."""
     if _UNREADABLE.search(pattern):
         return None
     try:

@@ -67,31 +67,40 @@ class ValueDetector:
     """Finds secret shapes in text with every value rule of a rule set."""
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
-        self._rules = rules
-        self._sets: dict[str, tuple[Any, list[Rule]]] = {}
+        self._members: dict[str, list[Rule]] = {}
+        self._sets: dict[str, Any] = {}
         self._candidates: dict[str, Candidates] = {}
         for place in ("text", "url", "link"):
             members = [r for r in rules if place in r.places or (place == "url" and "text" in r.places)]
             if not members:
                 continue
-            rset = re2.Set.SearchSet()
-            for rule in members:
-                rset.Add(rule.pattern)
-            rset.Compile()
-            self._sets[place] = (rset, members)
+            self._members[place] = members
             candidates = Candidates(tuple(members))
             if candidates.usable:
                 self._candidates[place] = candidates
 
+    def _rset(self, place: str) -> Any:
+        """The RE2 set of a place's rules, compiled on first need: with Hyperscan's candidates
+        it answers only for text RE2's case folding may match differently (a third of a
+        second of start-up otherwise spent on every run)."""
+        rset = self._sets.get(place)
+        if rset is None:
+            rset = re2.Set.SearchSet()
+            for rule in self._members[place]:
+                rset.Add(rule.pattern)
+            rset.Compile()
+            self._sets[place] = rset
+        return rset
+
     def find(self, text: str, place: str = "text") -> list[Detection]:
         """Non-overlapping detections in ``text``, in order; specific rules win ties."""
-        if len(text) < MIN_SECRET_TEXT or place not in self._sets:
+        if len(text) < MIN_SECRET_TEXT or place not in self._members:
             return []
-        rset, members = self._sets[place]
+        members = self._members[place]
         candidates = self._candidates.get(place)
         hits = candidates.of(text) if candidates is not None else None
         if hits is None:
-            hits = rset.Match(text)
+            hits = self._rset(place).Match(text)
         if not hits:
             return []
         # in rule order, so that of two rules finding the same span the same one wins each time

@@ -26,7 +26,7 @@ from harscrub.findings.finding import Finding
 from harscrub.findings.results import Report
 from harscrub.policy import Policy
 from harscrub.stream.atomic import atomic_output, same_file
-from harscrub.stream.decode import decode_json, every_copy, exact_numbers
+from harscrub.stream.decode import decode_json, every_copy, exact_numbers, written_back
 from harscrub.stream.reader import EntriesEnd, EntriesStart, HarReader, LogEnd, LogStart, Member, RawEntry
 from harscrub.stream.sealed import sealed_tempfile
 from harscrub.stream.source import open_input
@@ -47,8 +47,9 @@ def _first_pass(
         if isinstance(event, RawEntry):
             entry = event.value if event.value is not None else decode_json(event.raw, offset=event.offset, entry=event.index)
             # Numbers are written back as they were read (1e400, 30 digits, -0, 1.50 included).
-            entry = exact_numbers(event.raw, entry, offset=event.offset, entry=event.index)
-            if len(every_copy(event.raw, entry)) > 1:
+            written = written_back(entry)
+            entry = exact_numbers(event.raw, entry, offset=event.offset, entry=event.index, written=written)
+            if len(every_copy(event.raw, entry, written)) > 1:
                 r.note(f"entry {event.index} repeats a member: written with the last copy of each, "
                        "as browsers and most JSON readers read it")
             if not isinstance(entry, dict):

@@ -77,15 +77,19 @@ _NUMBER = re.compile(rb"-?[0-9][0-9.eE+-]*+")
 _PLAIN_INT = re.compile(rb"0|-?[1-9][0-9]{0,17}")
 
 
-def exact_numbers(raw: bytes, value: Any, *, offset: int = 0, entry: int | None = None) -> Any:
+def exact_numbers(raw: bytes, value: Any, *, offset: int = 0, entry: int | None = None,
+                  written: bytes | None = None) -> Any:
     """``value`` (decoded from ``raw``), or ``raw`` decoded again keeping odd numbers as text.
 
     Cheap when every number is written as orjson writes it (browsers do): the characters of
     numbers, in order, are the same in ``raw`` and in ``value`` written back. Otherwise each
     number outside strings is looked at, and only if one would change is ``raw`` decoded again.
+    ``written``: ``value`` written back, when the caller has it (see :func:`written_back`).
     """
     kept = _NOT_NUMBER_CHARS
-    if raw.translate(None, kept) == orjson.dumps(value, default=as_fragment).translate(None, kept):
+    if written is None:
+        written = written_back(value)
+    if raw.translate(None, kept) == written.translate(None, kept):
         return value
     if not _odd_number(raw):
         return value  # the difference was in escapes (``\u0030``), not in a number
@@ -214,7 +218,13 @@ _SPACED_KEY_END = re.compile(rb'"[ \t\r\n]+:')
 _ESCAPED_QUOTE = b"\\u0022"
 
 
-def every_copy(raw: bytes, value: Any) -> list[Any]:
+def written_back(value: Any) -> bytes:
+    """``value`` as orjson writes it: what the quick tests of :func:`exact_numbers` and
+    :func:`every_copy` compare the text as read with (one call serves both)."""
+    return orjson.dumps(value, default=as_fragment)
+
+
+def every_copy(raw: bytes, value: Any, written: bytes | None = None) -> list[Any]:
     """``[value]``, or one value per copy when ``raw`` repeats a member that ``value`` kept once.
 
     orjson, like most readers, keeps the last copy of a repeated key; a portal's reader may keep
@@ -224,7 +234,7 @@ def every_copy(raw: bytes, value: Any) -> list[Any]:
     text that repeats a key has more of them than ``value`` written back.
     """
     if _ESCAPED_QUOTE not in raw and not _SPACED_KEY_END.search(raw):
-        if raw.count(b'":') == orjson.dumps(value, default=as_fragment).count(b'":'):
+        if raw.count(b'":') == (written if written is not None else written_back(value)).count(b'":'):
             return [value]
     try:
         pairs = mend_surrogates(json.loads(raw, object_pairs_hook=object_of, parse_constant=_reject_constant))

@@ -64,12 +64,25 @@ def parse_json(text: str) -> Any:
         return NOT_JSON
 
 
+def _kept(r: Redacts, value: Any) -> bool:
+    """A leaf no rule can touch, decided without building its place (most of a JSON body)."""
+    kind = type(value)
+    if kind is str:
+        return r.quiet(value)
+    if kind is int:
+        return len(str(abs(value))) < _LONG_NUMBER
+    return kind is float or kind is bool or value is None
+
+
 def _json_value(r: Redacts, value: Any, where: Where, path: str) -> Any:
     if isinstance(value, str):
         return r.text(value, where.sub(f"json {path or '/'}"))
     if isinstance(value, dict):
         out = []
         for key, item in value.items():
+            if type(key) is str and r.quiet(key) and r.names.classify(key, "param") is None and _kept(r, item):
+                out.append((key, item))
+                continue
             if isinstance(key, str):
                 shown = r.shapes(key, where.sub(f"json key {path or '/'}"))
                 here = f"{path}/{shown}"
@@ -83,7 +96,7 @@ def _json_value(r: Redacts, value: Any, where: Where, path: str) -> Any:
             out.append((shown, item))
         return object_of(out)
     if isinstance(value, list):
-        return [_json_value(r, item, where, f"{path}/{i}") for i, item in enumerate(value)]
+        return [item if _kept(r, item) else _json_value(r, item, where, f"{path}/{i}") for i, item in enumerate(value)]
     if type(value) is int and len(str(abs(value))) >= _LONG_NUMBER:
         digits = str(value)
         judged = r.shapes(digits, where.sub(f"json {path or '/'}"))
