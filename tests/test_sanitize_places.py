@@ -467,3 +467,15 @@ def test_a_credential_parameter_in_a_relative_link_goes_its_neighbours_stay(text
     body = sanitized(har(e))["log"]["entries"][0]["response"]["content"]["text"]
     assert "OidUjz.ONSKC88" not in body
     assert "user=jane" in body and "lang=fr-CA" in body
+
+
+@pytest.mark.parametrize("number", ["1.50", "123456789012345678901234567890", "1e400", "-0", "1E2", "2.5e-7", "42"])
+def test_numbers_in_a_redacted_json_body_are_written_as_they_were(number: str) -> None:
+    """A body rewritten because a secret left it keeps every other number's digits (a price's
+    trailing zero, an id past 64 bits), and never becomes ``Infinity``."""
+    body = '{"password": "Zx81kQ7vLp02NwY6tRb3", "n": ' + number + ', "list": [' + number + "]}"
+    e = entry(request__method="POST", request__postData={"mimeType": "application/json", "text": body})
+    text = sanitized(har(e))["log"]["entries"][0]["request"]["postData"]["text"]
+    assert "Zx81kQ7vLp02NwY6tRb3" not in text
+    assert text.endswith(f'"n": {number}, "list": [{number}]}}'), text
+    json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in the body"))

@@ -91,12 +91,12 @@ def exact_numbers(raw: bytes, value: Any, *, offset: int = 0, entry: int | None 
         written = written_back(value)
     if raw.translate(None, kept) == written.translate(None, kept):
         return value
-    if not _odd_number(raw):
+    if not odd_numbers(raw):
         return value  # the difference was in escapes (``\u0030``), not in a number
     return _decode_slowly(raw, offset=offset, entry=entry, fast_error=None)
 
 
-def _odd_number(raw: bytes) -> bool:
+def odd_numbers(raw: bytes) -> bool:
     """True when a number outside strings in ``raw`` would not be written back the same."""
     if b"\\" in raw:
         raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
@@ -155,6 +155,12 @@ def _decode_slowly(raw: bytes, *, offset: int, entry: int | None, fast_error: or
         pos = fast_error.pos if isinstance(exc, _ConstantError) and fast_error is not None and fast_error.pos is not None else 0
         at = offset + len(text[:pos].encode("utf-8", "surrogatepass"))
         raise InvalidHarError(f"not valid JSON: {exc}", offset=at, entry=entry) from None
+
+
+def loads_exactly(text: str, **hooks: Any) -> Any:
+    """The standard library's ``json.loads``, numbers a float or a 64-bit integer would change
+    kept as :class:`NumberText` (``hooks``: its other keyword arguments)."""
+    return json.loads(text, parse_int=_int_hook, parse_float=_float_hook, **hooks)
 
 
 def mend_surrogates(value: Any) -> Any:

@@ -16,7 +16,7 @@ import orjson
 from harscrub.engine import strategies
 from harscrub.engine.formats.base import BodyFormat
 from harscrub.engine.place import Redacts, Where
-from harscrub.stream.decode import mend_surrogates, object_of
+from harscrub.stream.decode import NumberText, loads_exactly, mend_surrogates, object_of, odd_numbers
 
 #: JSON bodies larger than this are not parsed for key names by ``inspect`` (still checked).
 MAX_NAMES_BODY = 32 << 20
@@ -56,10 +56,11 @@ def parse_json(text: str) -> Any:
     else:
         # Every key is followed by a colon: as many colons as members means no key repeats.
         members = _count_keys(value)
-        if text.count(":") <= members or sum(1 for _ in _KEY_END.finditer(text)) <= members:
+        if (text.count(":") <= members or sum(1 for _ in _KEY_END.finditer(text)) <= members) and (
+                not odd_numbers(text.encode("utf-8", "surrogatepass"))):
             return value
     try:
-        return mend_surrogates(json.loads(text, object_pairs_hook=object_of))
+        return mend_surrogates(loads_exactly(text, object_pairs_hook=object_of))
     except (ValueError, RecursionError):
         return NOT_JSON
 
@@ -105,12 +106,43 @@ def _json_value(r: Redacts, value: Any, where: Where, path: str) -> Any:
 
 
 def dump_like(obj: Any, original: str) -> str:
-    """Serialise ``obj`` in roughly the layout of ``original`` (compact, spaced or indented)."""
+    """Serialise ``obj`` in roughly the layout of ``original`` (compact, spaced or indented),
+    each number as it was written (``1.50``, ``1e400``, 30 digits: see :class:`NumberText`)."""
+    written: list[str] = []
+    obj = _numbers_as_slots(obj, written)
     ascii_only = original.isascii() and "\\u" in original
     if "\n" in original.strip():
-        return json.dumps(obj, ensure_ascii=ascii_only, indent=2)
-    spaced = '": ' in original or '", "' in original
-    return json.dumps(obj, ensure_ascii=ascii_only, separators=(", ", ": ") if spaced else (",", ":"))
+        out = json.dumps(obj, ensure_ascii=ascii_only, indent=2)
+    else:
+        spaced = '": ' in original or '", "' in original
+        out = json.dumps(obj, ensure_ascii=ascii_only, separators=(", ", ": ") if spaced else (",", ":"))
+    for i, text in enumerate(written):
+        out = out.replace(json.dumps(_SLOT.format(i)), text, 1)
+    return out
+
+
+#: Stands for a :class:`NumberText` while the standard library writes the rest (it would write
+#: the float); a NUL never reaches JSON text unescaped, so no string of the body can equal it.
+_SLOT = "\x00harscrub-number-{}\x00"
+
+
+def _numbers_as_slots(value: Any, written: list[str]) -> Any:
+    """Every float as a slot for its text: a :class:`NumberText` as written, any other as orjson
+    writes it, which is how it was written (``2.5e-7``; the standard library would write
+    ``2.5e-07``), or it would have been read as a NumberText."""
+    if isinstance(value, float):
+        if isinstance(value, NumberText):
+            written.append(value.text)
+        elif value - value == 0:
+            written.append(orjson.dumps(value).decode("ascii"))
+        else:  # NaN or Infinity, which a lenient body held as such: kept as it was
+            written.append(json.dumps(value))
+        return _SLOT.format(len(written) - 1)
+    if isinstance(value, dict):
+        return object_of([(k, _numbers_as_slots(v, written)) for k, v in value.items()])
+    if isinstance(value, list):
+        return [_numbers_as_slots(v, written) for v in value]
+    return value
 
 
 def redact_json_text(r: Redacts, text: str, where: Where) -> str | None:
