@@ -178,20 +178,28 @@ class Redactor:
         For a parsed JSON body: one scan for all its strings beats one per string, and a body
         whose strings are all quiet need not be walked at all.
         """
-        strings = _strings(value)
-        as_text, as_url = self.prefilter.quiet(strings)
         cache = self._quiet
         if len(cache) > _QUIET_CACHE:
             cache.clear()
         quiet = True
-        for s in strings:
+        fresh = []  # only strings not judged before are scanned (a WebSocket frame's keys repeat)
+        for s in _strings(value):
             if type(s) is not str:
                 quiet = False
-            elif s in as_text:
-                cache[s] = (True, s in as_url)
-            else:
-                cache[s] = _LOUD
+                continue
+            judged = cache.get(s)
+            if judged is None:
+                fresh.append(s)
+            elif not judged[0]:
                 quiet = False
+        if fresh:
+            as_text, as_url = self.prefilter.quiet(fresh)
+            for s in fresh:
+                if s in as_text:
+                    cache[s] = (True, s in as_url)
+                else:
+                    cache[s] = _LOUD
+                    quiet = False
         return quiet
 
     def quiet(self, text: str, place: str = "text") -> bool:
