@@ -56,8 +56,7 @@ def parse_json(text: str) -> Any:
     else:
         # Every key is followed by a colon: as many colons as members means no key repeats.
         members = _count_keys(value)
-        if (text.count(":") <= members or sum(1 for _ in _KEY_END.finditer(text)) <= members) and (
-                not odd_numbers(text.encode("utf-8", "surrogatepass"))):
+        if text.count(":") <= members or sum(1 for _ in _KEY_END.finditer(text)) <= members:
             return value
     try:
         return mend_surrogates(loads_exactly(text, object_pairs_hook=object_of))
@@ -108,6 +107,11 @@ def _json_value(r: Redacts, value: Any, where: Where, path: str) -> Any:
 def dump_like(obj: Any, original: str) -> str:
     """Serialise ``obj`` in roughly the layout of ``original`` (compact, spaced or indented),
     each number as it was written (``1.50``, ``1e400``, 30 digits: see :class:`NumberText`)."""
+    if odd_numbers(original.encode("utf-8", "surrogatepass")):
+        try:
+            obj = _with_numbers_of(obj, loads_exactly(original, object_pairs_hook=object_of))
+        except (ValueError, RecursionError):
+            pass  # not JSON to the standard library: written as parsed
     written: list[str] = []
     obj = _numbers_as_slots(obj, written)
     ascii_only = original.isascii() and "\\u" in original
@@ -124,6 +128,24 @@ def dump_like(obj: Any, original: str) -> str:
 #: Stands for a :class:`NumberText` while the standard library writes the rest (it would write
 #: the float); a NUL never reaches JSON text unescaped, so no string of the body can equal it.
 _SLOT = "\x00harscrub-number-{}\x00"
+
+
+def _with_numbers_of(value: Any, exact: Any) -> Any:
+    """``value`` (``exact`` as parsed, then redacted) with each number it kept as ``exact`` wrote it.
+
+    Only texts holding a number a float would change pay for this (:func:`odd_numbers`):
+    the walk runs on the fast parse, and the numbers are put back here, member by member in
+    order (a redacted key or value is taken as it is)."""
+    if isinstance(exact, NumberText):
+        same = type(value) in (int, float) and (value == exact or value != value or exact != exact)
+        return exact if same else value
+    if isinstance(value, dict) and isinstance(exact, dict) and len(value) == len(exact):
+        pairs = list(zip(value.items(), exact.items()))
+        if all(type(v) is type(e) or isinstance(e, NumberText) for (_, v), (_, e) in pairs):
+            return object_of([(k, _with_numbers_of(v, e)) for (k, v), (_, e) in pairs])
+    if isinstance(value, list) and isinstance(exact, list) and len(value) == len(exact):
+        return [_with_numbers_of(v, e) for v, e in zip(value, exact)]
+    return value
 
 
 def _numbers_as_slots(value: Any, written: list[str]) -> Any:
