@@ -239,6 +239,22 @@ def html_entities(v: Values) -> Planted:
 
 
 @case("encoding")
+def data_url_in_a_page(v: Values) -> Planted:
+    t = v.token()
+    config = base64.b64encode(json.dumps({"apiKey": t, "region": "eu-central-1"}).encode()).decode()
+    page = (f'<link rel="preload" href="/app.css"><script src="data:application/json;base64,{config}"></script>'
+            '<p>Region eu-central-1</p>')
+    return Planted(entry(content=body(page, "text/html")), [t], ["/app.css", "Region eu-central-1"])
+
+
+@case("encoding")
+def mime_wrapped_base64_body(v: Values) -> Planted:
+    t, pw = v.token(), v.password()
+    blob = base64.encodebytes(json.dumps({"token": t, "password": pw, "note": "x" * 90}).encode()).decode()
+    return Planted(entry(content=body(blob, "text/plain")), [t, pw], [])
+
+
+@case("encoding")
 def numeric_html_entities(v: Values) -> Planted:
     t = v.token()
     encoded = "".join(f"&#{ord(c)};" if not c.isalnum() else c for c in t)

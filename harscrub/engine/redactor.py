@@ -24,6 +24,7 @@ from harscrub.detection.prefilter import Prefilter
 from harscrub.detection.rules import Rule, RuleSet
 from harscrub.detection.specificity import Scope, is_random, scope
 from harscrub.engine import formats, strategies
+from harscrub.engine.formats.base64 import redact_base64_runs
 from harscrub.engine.formats.escapes import redact_escaped
 from harscrub.engine.formats.url import redact_embedded
 from harscrub.engine.place import Where
@@ -272,6 +273,7 @@ class Redactor:
             for scheme in formats.INLINE:
                 if scheme.present(text):
                     text = redact_escaped(self, text, scheme, where)
+            text = redact_base64_runs(self, text, where)
             return self.shapes(redact_embedded(self, text, where), where, place)
         finally:
             self._depth -= 1

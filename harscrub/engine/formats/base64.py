@@ -25,8 +25,15 @@ _TEXTUAL = ("text/", "json", "xml", "javascript", "ecmascript", "x-www-form-urle
 #: Characters where the walk cuts a string into parts it reads on their own (JSON text, URL
 #: parts, form and multipart fields, lines): a derived string starts and ends at one.
 _CUT = r"""[\s"'<>`:/?&=#@]"""
-#: A base64 run from cut to cut, either alphabet: decoded when it is a whole part.
-BASE64_HAZARD = r"(?:^|" + _CUT + r")[A-Za-z0-9+/_-]{24,}(?:$|" + _CUT + r")"
+#: Where a base64 run inside text may start besides a cut: after a comma or a semicolon, as in a
+#: ``data:application/json;base64,…`` URL in a page or a stylesheet.
+_LEAD = r"""[\s"'<>`:/?&=#@,;]"""
+#: A base64 run from cut to cut, either alphabet: decoded when it is a whole part, or a run
+#: inside text (:func:`redact_base64_runs`).
+BASE64_HAZARD = r"(?:^|" + _LEAD + r")[A-Za-z0-9+/_-]{24,}(?:$|" + _CUT + r")"
+_RUN = re2.compile(r"(?:^|" + _LEAD + r")([A-Za-z0-9+/_-]{24,}={0,2})")
+#: Base64 wrapped in lines (MIME wraps at 76 characters): every line but the last as long as the first.
+_WRAPPED = re2.compile(r"^(?:[A-Za-z0-9+/]{16,}\r?\n)+[A-Za-z0-9+/]*={0,2}\s*$")
 #: Shorter strings are not sniffed as base64 text: too many words and ids would decode.
 MIN_SNIFFED = 24
 
@@ -37,10 +44,17 @@ class Style:
 
     url_safe: bool
     padded: bool
+    #: The length of its lines when it was wrapped (MIME), and what ended them.
+    line: int = 0
+    newline: str = "\n"
+    trailer: str = ""
 
     def encode(self, raw: bytes) -> str:
         text = (base64.urlsafe_b64encode if self.url_safe else base64.b64encode)(raw).decode("ascii")
-        return text if self.padded else text.rstrip("=")
+        text = text if self.padded else text.rstrip("=")
+        if self.line:
+            text = self.newline.join(text[i : i + self.line] for i in range(0, len(text), self.line)) + self.trailer
+        return text
 
 
 def decode(text: str) -> tuple[bytes, Style] | None:
@@ -63,6 +77,11 @@ def decode(text: str) -> tuple[bytes, Style] | None:
         raw = base64.b64decode(body, altchars=b"-_" if url_safe else None, validate=True)
     except (binascii.Error, ValueError):
         return None
+    if compact is not text and _WRAPPED.match(text) is not None:
+        first = text.split("\n", 1)[0]
+        newline = "\r\n" if first.endswith("\r") else "\n"
+        trailer = text[len(text.rstrip()):]
+        return raw, Style(url_safe, padded, len(first.rstrip("\r")), newline, trailer)
     return raw, Style(url_safe, padded)
 
 
@@ -79,7 +98,31 @@ def printable(decoded: str) -> bool:
 
 
 def looks_like_base64_text(text: str) -> bool:
-    return len(text) >= MIN_SNIFFED and (_STANDARD.match(text) is not None or _URL_SAFE.match(text) is not None)
+    return len(text) >= MIN_SNIFFED and (_STANDARD.match(text) is not None or _URL_SAFE.match(text) is not None
+                                         or ("\n" in text and _WRAPPED.match(text) is not None))
+
+
+def redact_base64_runs(r: Redacts, text: str, where: Where) -> str:
+    """Base64 runs inside text (a ``data:`` URL in a page, a blob in a log line): each run that
+    decodes to printable text is judged as text and, when something in it was a secret,
+    re-encoded in its own alphabet and padding in place. Runs that decode to anything else
+    (ids, hashes, images) are left as they are: the value rules judged them as written."""
+    out: list[str] = []
+    last = 0
+    for m in _RUN.finditer(text):
+        start, end = m.span(1)
+        if end - start == len(text):
+            return text  # the whole string: the base64 format's own case
+        run = text[start:end]
+        judged = redact_base64_text(r, run, where.sub("base64 in text"))
+        if judged is not None and judged != run:
+            out.append(text[last:start])
+            out.append(judged)
+            last = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def redact_base64_text(r: Redacts, text: str, where: Where) -> str | None:

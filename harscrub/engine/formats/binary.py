@@ -38,8 +38,10 @@ def mask(length: int, tag: str) -> str:
 _TOO_BIG = object()
 
 
-def _gzip(data: bytes) -> bytes:
-    return gzip.compress(data)
+def _gzip_like(raw: bytes) -> Callable[[bytes], bytes]:
+    """Compress as gzip with ``raw``'s own header time: the same input gives the same output."""
+    mtime = int.from_bytes(raw[4:8], "little")
+    return lambda data: gzip.compress(data, mtime=mtime)
 
 
 def _zlib(data: bytes) -> bytes:
@@ -50,7 +52,7 @@ def _inflate(raw: bytes) -> tuple[bytes, Callable[[bytes], bytes]] | object | No
     """Inflated bytes and the function that compresses them back; None if not compressed data,
     ``_TOO_BIG`` if it inflates past :data:`MAX_INFLATE`."""
     if raw[:2] == _GZIP:
-        wbits, back = 16 + zlib.MAX_WBITS, _gzip
+        wbits, back = 16 + zlib.MAX_WBITS, _gzip_like(raw)
     elif raw[:2] in _ZLIB:
         wbits, back = zlib.MAX_WBITS, _zlib
     else:
