@@ -55,3 +55,16 @@ def test_a_secret_with_a_nul_byte_is_a_literal_not_an_empty_pattern() -> None:
     sweeper = Sweeper(_known([value]), RULES)
     assert not sweeper.may_hold(b'{"a": "harmless text"}')
     assert sweeper.text(f"x{value}y", HERE, []) == "x[REDACTED:password-field:0000000000]y"
+
+
+def test_a_secret_longer_than_hyperscan_takes_is_swept_and_a_near_copy_stays() -> None:
+    """A long SAML assertion or a 2 MB value found once: Hyperscan compiles only its first bytes,
+    every place they match is checked for the whole secret (it used to refuse the database)."""
+    long = base64.b64encode(secrets.token_bytes(sweep.PROBE_BYTES * 20)).decode()
+    near = long[:-8] + "AAAAAAAA"
+    sweeper = Sweeper(_known([long]), RULES)
+    found: list[Finding] = []
+    out = sweeper.text(f"a {long} b {near} c", HERE, found)
+    assert long not in out and near in out and out.startswith("a [REDACTED:") and out.endswith(" c")
+    assert len(found) == 1
+    assert sweeper.may_hold(json.dumps({"x": long}).encode())

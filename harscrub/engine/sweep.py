@@ -49,12 +49,18 @@ _OPTIONS.max_mem = 256 << 20
 _OPTIONS.log_errors = False
 
 
+#: Hyperscan refuses expressions past about 16,000 characters (a long SAML assertion found
+#: once would be one): a longer literal is compiled as its first bytes, and each place they
+#: match is checked for the whole literal (see :meth:`Sweeper._hits`).
+PROBE_BYTES = 1024
+
+
 def _database(literals: list[bytes], start: int) -> Any:
     """A Hyperscan database of ``literals[start:start + DATABASE_LITERALS]``; ids index ``literals``."""
     chunk = literals[start : start + DATABASE_LITERALS]
     db = hyperscan.Database()
     db.compile(
-        expressions=[_hyperscan_literal(b) for b in chunk],
+        expressions=[_hyperscan_literal(b[:PROBE_BYTES]) for b in chunk],
         ids=list(range(start, start + len(chunk))),
         elements=len(chunk),
     )
@@ -187,7 +193,11 @@ class Sweeper:
                 hits.append((m.start(), self._literals.index(m.group(0))))
         else:
             def on_match(form: int, _start: int, end: int, _flags: int, _context: Any) -> None:
-                hits.append((end - len(sizes[form]), form))
+                literal = sizes[form]
+                if len(literal) <= PROBE_BYTES:
+                    hits.append((end - len(literal), form))
+                elif data.startswith(literal, end - PROBE_BYTES):  # only its first bytes were compiled
+                    hits.append((end - PROBE_BYTES, form))
 
             for db in self._db:
                 db.scan(data, match_event_handler=on_match)
