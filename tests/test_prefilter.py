@@ -248,3 +248,25 @@ def test_large_bodies_come_out_the_same_with_the_gate_off(secret: str, depth: in
     filler = json.dumps({"rows": [{"id": i, "name": f"row {i}", "ok": True} for i in range(700)]})
     body = filler[:-1] + ', "note": ' + json.dumps(hidden(secret)[depth]) + "}"
     same_both_ways(lambda r: r.body(body, mime, WHERE), body)
+
+
+def test_a_blob_of_many_loud_strings_is_read_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """50,000 passwords in one JSON body took 314 s: each restart after a loud string read the
+    whole rest of the blob. Each scan now reads one window of whole strings."""
+    from harscrub.detection import prefilter
+    from harscrub.detection.multiscan import FirstMatch
+
+    read = [0]
+    first = FirstMatch.first
+
+    def counting(self: FirstMatch, data: Any) -> int:
+        read[0] += len(data)
+        return first(self, data)
+
+    monkeypatch.setattr(FirstMatch, "first", counting)
+    strings = [s for i in range(8000) for s in (f"password{i}", f"Zx81kQ7vLp{i:06d}", "plain text")]
+    as_text, _ = Prefilter(RULES, *formats.hazards()).quiet(strings)
+    assert "plain text" in as_text and "password7" not in as_text
+    blob = sum(len(s) + 1 for s in strings)
+    windows = 8000 + blob // prefilter._WINDOW + 1
+    assert read[0] <= windows * (prefilter._WINDOW + 32), f"read {read[0]:,} bytes of a {blob:,}-byte blob"

@@ -158,13 +158,22 @@ def _marks(scan: FirstMatch, blob: bytes, starts: list[int]) -> bytearray:
     marks = bytearray(count)
     view = memoryview(blob)
     pos = 0
-    while True:
-        end = scan.first(view[pos:])
+    while pos < len(blob):
+        # A window of whole strings: each scan reads a bounded stretch, so a blob with a loud
+        # string every few bytes costs one pass over it, not one pass per loud string.
+        last = bisect_right(starts, min(len(blob), pos + _WINDOW) - 1) - 1
+        stop = starts[last + 1] - 1
+        end = scan.first(view[pos:stop])
         if end < 0:
-            break
+            pos = stop + 1
+            continue
         k = bisect_right(starts, pos + max(end - 1, 0)) - 1
         marks[k] = 1
         if k + 1 >= count:
             break
         pos = starts[k + 1]
     return marks
+
+
+#: Bytes of joined strings one scan reads at most (the string it ends in is always whole).
+_WINDOW = 1 << 11
