@@ -6,16 +6,18 @@ like is made once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import jsonschema
 from typer.testing import CliRunner
@@ -271,3 +273,24 @@ def make_entry(index: int = 0, **request: Any) -> dict[str, Any]:
 def make_har(*entries: dict[str, Any], **log: Any) -> dict[str, Any]:
     return {"log": {"version": "1.2", "creator": {"name": "harscrub-tests", "version": "1"}, **log,
                     "entries": list(entries)}}
+
+
+class Overrun(Exception):
+    """A call ran past its hard stop (:func:`deadline`)."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Raise :class:`Overrun` in the block after ``seconds``: a hard stop well past a timing
+    budget, so a quadratic case fails instead of hanging CI."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Overrun
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

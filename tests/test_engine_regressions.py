@@ -12,10 +12,8 @@ folder run goes on past a file that fails.
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
-import signal
 import threading
 import time
 from pathlib import Path
@@ -26,7 +24,7 @@ import pytest
 from harscrub.serve import ServeConfig
 from harscrub.serve.http import HelperServer
 
-from .factories import make_entry, make_har, run_cli, strict_json
+from .factories import deadline, make_entry, make_har, run_cli, strict_json
 
 JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiZXhwIjo0MTAyNDQ0ODAwfQ."
        "Qm9ndXNTaWduYXR1cmVGb3JUZXN0aW5nT25seTEyMw")
@@ -99,29 +97,11 @@ def test_a_lone_surrogate_in_a_json_body_does_not_abort_check_dir(tmp_path: Path
 
 
 # -- the quadratic URL pattern ---------------------------------------------------------------------------------
-class Overrun(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def within(seconds: int) -> Iterator[None]:
-    def stop(signum: int, frame: object) -> None:
-        raise Overrun
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def test_a_96kb_comment_starting_with_slashes_is_sanitized_quickly(tmp_path: Path) -> None:
     src = tmp_path / "in.har"
     src.write_bytes(slashes_har())
     started = time.process_time()
-    with within(10):
+    with deadline(10):
         code, _, err = run_cli("sanitize", "-q", str(src), "-o", str(tmp_path / "out.har"))
     assert code == 0, err
     assert time.process_time() - started < 5  # linear: well under a second

@@ -20,12 +20,10 @@ refuses one unless it is listed in ``DYNAMIC`` with the reason it is linear.
 from __future__ import annotations
 
 import ast
-import contextlib
 import importlib
 import inspect
 import pkgutil
 import re
-import signal
 import time
 import warnings
 from pathlib import Path
@@ -35,6 +33,8 @@ import pytest
 import re2
 
 import harscrub
+
+from .factories import Overrun, deadline
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -235,25 +235,6 @@ def adversarial(source: str) -> Iterator[tuple[str, str]]:
 
 
 # -- timing ----------------------------------------------------------------------------------------------
-class Overrun(Exception):
-    pass
-
-
-def _alarm(signum: int, frame: object) -> None:
-    raise Overrun
-
-
-@contextlib.contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 _PLAIN = re.compile(r"(?s).")
 _PLAIN_B = re.compile(rb"(?s).")
 

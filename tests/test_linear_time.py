@@ -15,15 +15,14 @@ a linear rule takes well under a second on each input; the quadratic ones this t
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import time
-from typing import Iterator
 
 import pytest
 
 from harscrub.detection.detectors import ValueDetector
 from harscrub.detection.rules import Rule, load_rules
+
+from .factories import Overrun, deadline
 
 RULES = load_rules()
 SIZE = 1 << 20
@@ -70,32 +69,12 @@ def adversarial(rule: Rule) -> dict[str, str]:
     return {name: text for name, text in inputs.items() if text}
 
 
-class Overrun(Exception):
-    pass
-
-
-def _alarm(signum: int, frame: object) -> None:
-    raise Overrun
-
-
-@contextlib.contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    """A hard stop well past the budget, so a quadratic rule fails instead of hanging CI."""
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @pytest.mark.parametrize("rule", RULES.value_rules, ids=lambda r: r.id)
 def test_value_rule_is_linear_on_adversarial_input(rule: Rule) -> None:
     detector = ValueDetector((rule,))
     spent: dict[str, float] = {}
     try:
-        with _deadline(int(BUDGET * 12)):
+        with deadline(int(BUDGET * 12)):
             for name, text in adversarial(rule).items():
                 started = time.process_time()
                 for place in rule.places:
