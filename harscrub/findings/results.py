@@ -14,8 +14,30 @@ from harscrub.stream.jsonstream import Items, materialize
 from harscrub.stream.spill import Spill
 
 
+class Counts:
+    """The counts a :class:`Report` and a :class:`CheckResult` keep in their ``tally``."""
+
+    tally: Tally
+
+    @property
+    def total(self) -> int:
+        return self.tally.total
+
+    @property
+    def by_rule(self) -> dict[str, int]:
+        return self.tally.by_rule
+
+    @property
+    def by_severity(self) -> dict[str, int]:
+        return self.tally.by_severity
+
+    @property
+    def distinct_secrets(self) -> int:
+        return len(self.tally.fingerprints)
+
+
 @dataclass
-class Report:
+class Report(Counts):
     """What one run removed (sanitize) or found (check); never holds a secret.
 
     ``findings`` is a :class:`~harscrub.spill.Spill`: iterable in order, with ``len()``; past
@@ -38,22 +60,6 @@ class Report:
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)
         self.tally.add(finding)
-
-    @property
-    def total(self) -> int:
-        return self.tally.total
-
-    @property
-    def by_rule(self) -> dict[str, int]:
-        return self.tally.by_rule
-
-    @property
-    def by_severity(self) -> dict[str, int]:
-        return self.tally.by_severity
-
-    @property
-    def distinct_secrets(self) -> int:
-        return len(self.tally.fingerprints)
 
     def document(self, *, detail: bool = True) -> dict[str, Any]:
         """:meth:`to_dict` with the findings as a lazy :class:`~harscrub.jsonstream.Items`, for
@@ -126,7 +132,7 @@ class MarkerStatus:
 
 
 @dataclass
-class CheckResult:
+class CheckResult(Counts):
     """Everything ``check`` found in one file; ``error`` is set when the file could not be read.
 
     ``hits`` is a :class:`~harscrub.spill.Spill`: iterable in order, with ``len()``; past its
@@ -159,22 +165,6 @@ class CheckResult:
 
     def count_at_or_above(self, severity: str) -> int:
         return self.tally.at_or_above(severity)
-
-    @property
-    def total(self) -> int:
-        return self.tally.total
-
-    @property
-    def by_rule(self) -> dict[str, int]:
-        return self.tally.by_rule
-
-    @property
-    def by_severity(self) -> dict[str, int]:
-        return self.tally.by_severity
-
-    @property
-    def distinct_secrets(self) -> int:
-        return len(self.tally.fingerprints)
 
     def document(self) -> dict[str, Any]:
         """:meth:`to_dict` with the findings as a lazy :class:`~harscrub.jsonstream.Items`, for
