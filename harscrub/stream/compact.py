@@ -5,13 +5,13 @@ compact one (``[{...},{...}]``, with or without spaces) it does not, and the bra
 scan, one regex match per string or bracket from Python, is several times slower. Here the end
 is guessed instead and every guess is proved by decoding:
 
-- the next entry most likely starts as this one or another recent one did, after the separator
-  that came before this one (``},{"startedDateTime":``): a few ``find`` give a span, and a decoder that reads exactly
-  that span as one object proves it is the entry (JSON has one end for a value that starts with
-  '{'). A separator that names a key cannot lie inside a string (its ``{"`` would be ``{\\"``
-  there), but it can join two objects inside the entry (a list of objects whose first key is
-  the entry's): the span then falls short (the decoder runs out of data) and the next one is
-  tried;
+- the next entry most likely starts as recent ones did, after the separator that came before
+  this one (``},{"startedDateTime":``): a few ``find`` give a span, and a decoder that reads
+  exactly that span as one object proves it is the entry (JSON has one end for a value that
+  starts with '{'). A separator that names a key cannot lie inside a string (its ``{"`` would
+  be ``{\\"`` there), but it can join two objects inside the entry (a list of objects whose
+  first key is the entry's): the span then falls short (the decoder runs out of data) and the
+  next one is tried;
 - with no separator in sight (the last entry, an entry followed by one that starts otherwise),
   a span is cut after a '}' and decoded: orjson stops where the entry ends and says where
   ("unexpected content after document"), and the entry alone is decoded again; a span that
@@ -34,11 +34,12 @@ import orjson
 #: Separators found inside an entry before giving up on it.
 MAX_TRIES = 4
 #: The least span cut when no separator is found (twice the last entry if larger).
-MIN_SPAN = 1 << 16
+MIN_SPAN = 1 << 10
+#: The next separator is looked for this many spans ahead (a ``find``, much cheaper than a
+#: decode); both grow with the entries, so small entries cost little however they start.
+REACH = 16
 #: How many ways to start an entry are looked for (``{"_initiator":``, ``{"_fromCache":`` ...).
 TOKENS = 4
-#: How far (at least) the next separator is looked for.
-HORIZON = 1 << 20
 
 _WS = b" \t\r\n"
 _SHORT = "unexpected end of data"
@@ -57,6 +58,7 @@ class CompactEntries:
         self.last = 0  # the size of the last entry found
         self.between = b","  # what separated the last two entries ("," or ", " ...)
         self.tokens: list[bytes] = []  # how recent entries started, the latest first
+        self.once: set[bytes] = set()  # how entries started that were seen once
 
     def find(self, buf: bytearray, start: int, ahead: Ahead, limit: int) -> tuple[int, bytes, Any] | None:
         """The entry that starts at ``buf[start]`` (a '{'): ``(start, raw, value)``, ``start``
@@ -67,7 +69,7 @@ class CompactEntries:
         short = 1  # the entry is longer than this
         misses = 0
         while short <= limit:
-            want = max(span, HORIZON) + len(between) + 256
+            want = REACH * span + len(between) + 256
             start = ahead(start, want)
             stop = min(len(buf), start + want)
             k = -1
@@ -79,7 +81,7 @@ class CompactEntries:
             else:
                 end = buf.rfind(b"}", start + short, min(stop, start + span)) + 1
                 if end <= 0:
-                    if stop - start < want:  # the input ends (or the cap): no more to try
+                    if start + span >= stop and stop - start < want:  # all there is, no '}'
                         return None
                     span *= 2
                     continue
@@ -98,11 +100,18 @@ class CompactEntries:
         return None
 
     def _tokens(self, token: bytes) -> list[bytes]:
-        """How recent entries started (up to :data:`TOKENS`), this one's first."""
+        """How entries started more than once lately (up to :data:`TOKENS`), the latest first:
+        a file whose entries each start their own way is not searched for them."""
         if token in self.tokens:
             self.tokens.remove(token)
-        self.tokens.insert(0, token)
-        del self.tokens[TOKENS:]
+            self.tokens.insert(0, token)
+        elif token in self.once:
+            self.tokens.insert(0, token)
+            del self.tokens[TOKENS:]
+        else:
+            if len(self.once) >= 64:
+                self.once.clear()
+            self.once.add(token)
         return self.tokens
 
     def _between(self, buf: bytearray, start: int) -> bytes:
