@@ -34,7 +34,7 @@ import orjson
 #: Separators found inside an entry before giving up on it.
 MAX_TRIES = 4
 #: The least span cut when no separator is found (twice the last entry if larger).
-MIN_SPAN = 1 << 10
+MIN_SPAN = 1 << 12
 #: The next separator is looked for this many spans ahead (a ``find``, much cheaper than a
 #: decode); both grow with the entries, so small entries cost little however they start.
 REACH = 16
