@@ -51,7 +51,8 @@ def test_reader(benchmark: Any, throughput: Any, har_5mb: Any, har_5mb_compact: 
 
     ``chrome`` (2-space indented, as browsers write): entries are found by their closing line
     and decoded on the way (the decoded value rides along in ``RawEntry.value``); ``compact``
-    (one line): entries are found by the bracket scan, not decoded.
+    (one line): entries are found by a guessed end (the next entry's separator) that orjson
+    proves by decoding, so they come decoded too (see ``harscrub.stream.compact``).
     """
     har = har_5mb if layout == "chrome" else har_5mb_compact
     throughput(len(har.data))

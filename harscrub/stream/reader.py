@@ -23,6 +23,7 @@ from typing import Any, BinaryIO, Iterator, Sequence
 import orjson
 
 from harscrub.errors import InputTooLargeError, InvalidHarError
+from harscrub.stream.compact import CompactEntries
 from harscrub.stream.decode import decode_json, deeper_than, exact_numbers
 from harscrub.stream.events import EntriesEnd, EntriesStart, Event, LogEnd, LogStart, Member, RawEntry
 
@@ -64,6 +65,7 @@ class HarReader:
         self._pos = 0
         self._base = 0
         self._eof = False
+        self._drained = False  # the input ended while reading ahead (see _ahead)
         self._max_entry = max_entry_bytes
         self._entry: int | None = None  # index of the entry being read, for error messages
         self.entries = 0
@@ -71,10 +73,14 @@ class HarReader:
         #: Whether entries are found by their closing line (see _by_layout); off after misses.
         self._layout_misses = 0
         self._closings: dict[bytes, re.Pattern[bytes]] = {}
+        #: Entries of a compact file found by guess and proof (see _by_guess); off after misses.
+        self._compact = CompactEntries()
+        self._guess_misses = 0
 
     # -- buffer ---------------------------------------------------------------------------
     def _fill(self, at_least: int = CHUNK) -> bool:
-        if self._eof:
+        if self._eof or self._drained:
+            self._eof = True
             return False
         if self._pos > CHUNK and self._pos * 2 > len(self._buf):
             del self._buf[: self._pos]
@@ -253,6 +259,36 @@ class HarReader:
         self._layout_misses += 1
         return None
 
+    def _by_guess(self) -> tuple[int, int, bytes, Any] | None:
+        """The entry at ``_pos`` of a compact file, decoded, or None to scan for it (see
+        :mod:`harscrub.stream.compact`); as with the layout, a few misses turn this off."""
+        if self._guess_misses >= _MAX_LAYOUT_MISSES:
+            return None
+        found = self._compact.find(self._buf, self._pos, self._ahead, self._max_entry)
+        if found is not None:
+            start, raw, value = found
+            if len(raw) <= self._max_entry and isinstance(value, dict) and not deeper_than(value, MAX_DEPTH):
+                return start, start + len(raw), raw, value
+        self._guess_misses += 1
+        return None
+
+    def _ahead(self, start: int, n: int) -> int:
+        """Read until ``n`` bytes from ``start`` are buffered, the input ends or more than the
+        size cap are; returns where ``start`` is then (_fill may compact the buffer). It reads
+        as the scan would (_grow), so a scan after a failed guess raises what it would have."""
+        eof = self._eof
+        while n > len(self._buf) - start <= self._max_entry:
+            self._pos = start
+            more = self._fill(len(self._buf) - start)  # the scan's own steps (see _grow)
+            start = self._pos  # _fill may have compacted the buffer, even when nothing came
+            if not more:
+                break
+        if self._eof and not eof:
+            # Seen ahead of need: errors tell the end of the input when the scan reaches it.
+            self._eof, self._drained = False, True
+        self._pos = start
+        return start
+
     def _key(self) -> str:
         if self._peek() not in (0x22, None):
             raise self._error("expected an object key (a string)")
@@ -348,7 +384,7 @@ class HarReader:
                     raise self._truncated()
                 if c != 0x7B:
                     raise self._error(f"entry {self.entries} is not an object")
-                found = self._by_size() if self._sizes is not None else self._by_layout()
+                found = self._by_size() if self._sizes is not None else self._by_layout() or self._by_guess()
                 if found is None:
                     start, end = self._span()
                     yield RawEntry(self.entries, bytes(self._buf[start:end]), self._offset(start))
