@@ -38,6 +38,9 @@ MIN_SPAN = 1 << 12
 #: The next separator is looked for this many spans ahead (a ``find``, much cheaper than a
 #: decode); both grow with the entries, so small entries cost little however they start.
 REACH = 16
+#: ... but never more than this ahead beyond one span: what is read ahead is held in memory
+#: (16 spans of a file with 3 MB entries held ~100 MB).
+MAX_REACH = 1 << 20
 #: How many ways to start an entry are looked for (``{"_initiator":``, ``{"_fromCache":`` ...).
 TOKENS = 4
 
@@ -69,7 +72,7 @@ class CompactEntries:
         short = 1  # the entry is longer than this
         misses = 0
         while short <= limit:
-            want = REACH * span + len(between) + 256
+            want = max(span, min(REACH * span, MAX_REACH)) + len(between) + 256
             start = ahead(start, want)
             stop = min(len(buf), start + want)
             k = -1
