@@ -20,6 +20,7 @@ refuses one unless it is listed in ``DYNAMIC`` with the reason it is linear.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib
 import inspect
 import pkgutil
@@ -80,6 +81,9 @@ def _patterns_in(value: Any, where: str, out: dict[str, Any], depth: int = 0) ->
     elif depth < 3 and isinstance(value, (list, tuple, set, frozenset)):
         for i, v in enumerate(list(value)[:1000]):
             _patterns_in(v, f"{where}[{i}]", out, depth + 1)
+    elif depth < 3 and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):  # a table row such as an escaping scheme
+            _patterns_in(getattr(value, field.name), f"{where}.{field.name}", out, depth + 1)
 
 
 def package_patterns() -> dict[str, Any]:
