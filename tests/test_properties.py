@@ -109,6 +109,13 @@ def _multipart(e: dict[str, Any], s: str) -> None:
     e["request"].update(method="POST", postData={"mimeType": "multipart/form-data; boundary=XyZ", "text": text})
 
 
+def _env_attachment(e: dict[str, Any], s: str) -> None:
+    env = f"APP_ENV=production\nDATABASE_URL=postgres://app:{quote(s, safe='')}@db.internal:5432/app\nLOG=info\n"
+    text = (f'--XyZ\r\nContent-Disposition: form-data; name="attachment"; filename=".env"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n{env}\r\n--XyZ--\r\n")
+    e["request"].update(method="POST", postData={"mimeType": "multipart/form-data; boundary=XyZ", "text": text})
+
+
 #: Where a secret of any kind can go: its place (a name) makes it secret.
 NAMED: dict[str, Callable[[dict[str, Any], str], None]] = {
     "authorization header": lambda e, s: _header(e, "request", "Authorization", f"Bearer {s}"),
@@ -130,6 +137,8 @@ NAMED: dict[str, Callable[[dict[str, Any], str], None]] = {
     "location header": lambda e, s: _header(e, "response", "Location", f"/cb?code={quote(s, safe='')}&state=1"),
     "websocket json": lambda e, s: e.setdefault("_webSocketMessages", []).append(
         {"type": "send", "time": 1.5, "opcode": 1, "data": json.dumps({"type": "auth", "token": s})}),
+    "url user info": lambda e, s: e["request"].update(url=f"https://app:{quote(s, safe='')}@api.example.com/v1?page=2"),
+    "database url in a .env attachment": _env_attachment,
 }
 #: Where only a secret with a recognisable shape is found: nothing about the place says "secret".
 SHAPED: dict[str, Callable[[dict[str, Any], str], None]] = {

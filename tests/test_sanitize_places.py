@@ -13,6 +13,7 @@ import jwt
 import pytest
 
 from harscrub.detection.forms import FORMS
+from harscrub.engine.check import check_stream
 from harscrub.engine.sanitize import sanitize_stream
 from harscrub.policy import Policy
 
@@ -421,6 +422,52 @@ def test_sanitizing_twice_changes_nothing() -> None:
     twice, report = run(once)
     assert twice == once
     assert not [f for f in report.findings]
+
+
+_ENV = f"APP_ENV=production\nDATABASE_URL=postgres://shop:{SECRET}@db.internal:5432/shop\nLOG_LEVEL=info\n"
+
+
+@pytest.mark.parametrize("place", ["text body", "multipart attachment", "json string", "html page", "request url"])
+def test_a_url_with_a_password_in_any_place_is_clean_and_stays_so(place: str) -> None:
+    """A URL's password becomes a placeholder, percent-encoded in the user info so the URL
+    parses. Its output passes ``check`` and a second sanitize changes nothing: the encoded
+    placeholder is a placeholder (a ``.env`` attachment once came out flagged by check and got a
+    new fingerprint on every run)."""
+    bodies = {
+        "text body": ("text/plain", _ENV),
+        "multipart attachment": ("multipart/form-data; boundary=B",
+                                 '--B\r\nContent-Disposition: form-data; name="attachment"; filename=".env"\r\n'
+                                 f"Content-Type: application/octet-stream\r\n\r\n{_ENV}\r\n--B--\r\n"),
+        "json string": ("application/json", json.dumps({"config": _ENV, "dsn": f"postgres://shop:{SECRET}@db/x"})),
+        "html page": ("text/html", f"<pre>{_ENV}</pre>"),
+    }
+    if place == "request url":
+        e = entry(request__url=f"https://shop:{SECRET}@db.example.com/x?page=2")
+    else:
+        mime, text = bodies[place]
+        e = entry(request__method="POST", request__postData={"mimeType": mime, "text": text})
+    once, _ = run(har(e))
+    assert_gone(once, SECRET)
+    assert b"db.internal:5432/shop" in once or b"db.example.com/x?page=2" in once
+    twice, report = run(once)
+    assert twice == once
+    assert not list(report.findings)
+    assert check_stream(io.BytesIO(once)).total == 0
+
+
+@pytest.mark.parametrize("written", ["[REDACTED:postgres-uri-password:abcdef1234]",
+                                     "%5BREDACTED%3Apostgres-uri-password%3Aabcdef1234%5D",
+                                     "%5bREDACTED%3aurl-credentials%3aabcdef1234%5d"])
+def test_a_placeholder_in_user_info_is_kept_as_written(written: str) -> None:
+    """However an earlier run spelled it, a placeholder in a URL's user info is neither flagged
+    nor re-encoded."""
+    text = f"APP_ENV=production\nDATABASE_URL=postgres://shop:{written}@db.internal:5432/shop\n"
+    e = entry(request__method="POST", request__postData={"mimeType": "text/plain", "text": text},
+              request__url=f"https://shop:{written}@db.example.com/x")
+    data = har(e)
+    out, report = run(data)
+    assert json.loads(out)["log"]["entries"] == [e] and not list(report.findings)
+    assert check_stream(io.BytesIO(data)).total == 0
 
 
 def test_report_never_holds_a_secret() -> None:

@@ -111,14 +111,20 @@ def _authority(r: Redacts, authority: str, where: Where) -> str:
     userinfo, at, hostport = authority[2:].rpartition("@")
     if not at:
         return authority
-    user, colon, password = userinfo.partition(":")
-    user = _component(r, user, where.sub("username"), plus=False)
-    if colon and password:
+    raw_user, colon, raw_password = userinfo.partition(":")
+    # A placeholder's brackets and colons would end the user info: a part that changed is
+    # percent-encoded there, so the URL still parses with the same host. A part that did not
+    # change keeps its bytes (a placeholder written there by an earlier run included).
+    user = _component(r, raw_user, where.sub("username"), plus=False)
+    user = raw_user if user == raw_user else _userinfo_safe(user)
+    password = raw_password
+    if colon and raw_password:
         rule = r.rules.by_id("url-credentials")
-        password = r.secret(unquote(password), rule, where.sub("password"))
-    # A placeholder's brackets and colons would end the user info: percent-encoded there, so
-    # the URL still parses with the same host.
-    return "//" + _userinfo_safe(user) + colon + _userinfo_safe(password) + at + hostport
+        decoded = unquote(raw_password)
+        redacted = r.secret(decoded, rule, where.sub("password"))
+        if redacted != decoded:
+            password = _userinfo_safe(redacted)
+    return "//" + user + colon + password + at + hostport
 
 
 def _userinfo_safe(part: str) -> str:
