@@ -12,14 +12,14 @@ from urllib.parse import quote
 
 import pytest
 
-from harscrub.detection.detectors import ValueDetector
+from harscrub.detection.detectors import NameDetector, ValueDetector
 from harscrub.detection.rules import VALIDATORS as VALIDATOR_NAMES
 from harscrub.detection.rules import default_rules_dir, load_rules
 from harscrub.detection.validators import VALIDATORS
 from harscrub.engine.sanitize import sanitize_stream
 
 RULES = load_rules()
-DETECTOR = ValueDetector(RULES.value_rules)
+DETECTOR = ValueDetector(RULES.value_rules, NameDetector(RULES).is_metadata)
 
 
 def test_the_catalogue_holds_at_least_150_value_rules() -> None:

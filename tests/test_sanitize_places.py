@@ -470,6 +470,24 @@ def test_a_placeholder_in_user_info_is_kept_as_written(written: str) -> None:
     assert check_stream(io.BytesIO(data)).total == 0
 
 
+def test_a_yaml_body_loses_its_password_and_keeps_its_neighbours() -> None:
+    text = "database:\n  host: db.internal\n  user: app\n  password: Sunflower#2024\n  pool: 5\n"
+    e = entry(response__content={"size": 1, "mimeType": "application/x-yaml", "text": text})
+    output, _ = run(har(e))
+    assert_gone(output, "Sunflower#2024")
+    body = json.loads(output)["log"]["entries"][0]["response"]["content"]["text"]
+    assert "host: db.internal\n  user: app\n" in body and "pool: 5" in body
+
+
+def test_a_key_that_describes_a_credential_keeps_its_value_in_a_script() -> None:
+    """``token_type: "Bearer"`` is metadata, as the field name ``token_type`` is; the token goes."""
+    script = f'init({{token_type: "Bearer", access_token: "{SECRET}", expires_in: 3600}})'
+    e = entry(response__content={"size": 1, "mimeType": "application/javascript", "text": script})
+    output, _ = run(har(e))
+    assert_gone(output, SECRET)
+    assert 'token_type: "Bearer"' in json.loads(output)["log"]["entries"][0]["response"]["content"]["text"]
+
+
 def test_report_never_holds_a_secret() -> None:
     e = entry(request__headers=[{"name": "Authorization", "value": f"Bearer {JWT}"}, {"name": "cookie", "value": f"sid={SECRET}"}])
     _, report = run(har(e))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import unquote
 
 import re2
@@ -51,14 +51,23 @@ class Detection:
     end: int
 
 
-def detect(rule: Rule, text: str) -> list[Detection]:
-    """Every secret one value rule finds in ``text``, after its entropy and validator checks."""
+def detect(rule: Rule, text: str, metadata: Callable[[str], bool] | None = None) -> list[Detection]:
+    """Every secret one value rule finds in ``text``, after its entropy and validator checks.
+
+    A rule that finds a value by the key before it names that key ``(?P<name>…)``; with
+    ``metadata`` (the keep rules), a key that only describes a credential (``token_type:
+    "Bearer"``) finds nothing, as it would as a field name."""
     group = rule.secret_group
+    name_group = int(rule.compiled.groupindex.get("name", 0)) if metadata is not None else 0
     found = []
     for m in rule.compiled.finditer(text):
         start, end = m.span(group)
         if start < 0 or end <= start:
             continue
+        if name_group:
+            name_start, name_end = m.span(name_group)
+            if name_start >= 0 and metadata(text[name_start:name_end]):  # type: ignore[misc]
+                continue
         secret = text[start:end]
         if is_placeholder_only(secret):
             continue
@@ -73,7 +82,8 @@ def detect(rule: Rule, text: str) -> list[Detection]:
 class ValueDetector:
     """Finds secret shapes in text with every value rule of a rule set."""
 
-    def __init__(self, rules: tuple[Rule, ...]) -> None:
+    def __init__(self, rules: tuple[Rule, ...], metadata: Callable[[str], bool] | None = None) -> None:
+        self._metadata = metadata
         self._members: dict[str, list[Rule]] = {}
         self._sets: dict[str, Any] = {}
         self._candidates: dict[str, Candidates] = {}
@@ -111,7 +121,7 @@ class ValueDetector:
         if not hits:
             return []
         # in rule order, so that of two rules finding the same span the same one wins each time
-        found = [d for index in sorted(hits) for d in detect(members[index], text)]
+        found = [d for index in sorted(hits) for d in detect(members[index], text, self._metadata)]
         if len(found) > 1:
             found.sort(key=lambda d: (d.start, d.start - d.end, d.rule.priority))
             kept: list[Detection] = []

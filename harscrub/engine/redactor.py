@@ -332,7 +332,8 @@ def _detectors(rules: RuleSet) -> tuple[ValueDetector, NameDetector, Prefilter]:
         return hit[1], hit[2], hit[3]
     if len(cache) >= _COMPILED_KEPT:
         cache.pop(next(iter(cache)))
-    made = (rules, ValueDetector(rules.value_rules), NameDetector(rules), Prefilter(rules, *formats.hazards()))
+    names = NameDetector(rules)
+    made = (rules, ValueDetector(rules.value_rules, names.is_metadata), names, Prefilter(rules, *formats.hazards()))
     cache[id(rules)] = made
     return made[1], made[2], made[3]
 
