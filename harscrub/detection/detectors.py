@@ -64,9 +64,9 @@ def detect(rule: Rule, text: str, metadata: Callable[[str], bool] | None = None)
         start, end = m.span(group)
         if start < 0 or end <= start:
             continue
-        if name_group:
+        if name_group and metadata is not None:
             name_start, name_end = m.span(name_group)
-            if name_start >= 0 and metadata(text[name_start:name_end]):  # type: ignore[misc]
+            if name_start >= 0 and metadata(text[name_start:name_end]):
                 continue
         secret = text[start:end]
         if is_placeholder_only(secret):
